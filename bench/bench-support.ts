@@ -1,0 +1,37 @@
+import { Client } from 'pg';
+import cpvCodes from 'src/reference-data/cpv-codes.json';
+import { quoteIdentifier } from 'src/database/prepare-database';
+
+// Shared by the benchmarks that run the whole service: a throw-away database whose name ends in
+// _bench (never a real one), real CPV codes, and percentile arithmetic.
+
+export const BENCH_SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export async function recreateBenchDatabase(name: string): Promise<string> {
+  if (!/^[a-z0-9_]+_bench$/.test(name)) throw new Error(`Refusing to recreate "${name}": bench databases end in _bench`);
+  const client = new Client({ connectionString: `${BENCH_SERVER_URL}/postgres` });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+  return `${BENCH_SERVER_URL}/${name}`;
+}
+
+/** Real CPV codes, so that generated records pass the service's validation. */
+export const REAL_CPV_CODES: string[] = (cpvCodes as [string, string][]).map(([code]) => code);
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function summarise(values: number[]): { median: number; p95: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+export const ms = (value: number) => `${value.toFixed(1)} ms`;

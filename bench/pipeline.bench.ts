@@ -1,0 +1,152 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { AppModule } from 'src/app.module';
+import { loadConfig } from 'src/config/app-config';
+import { configureApp, createHttpAdapter, NEST_APP_OPTIONS } from 'src/configure-app';
+import { prepareDatabase } from 'src/database/prepare-database';
+import { mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise } from './bench-support';
+import { SeededRandom, SyntheticCorpus } from './synthetic-corpus';
+
+// npm run bench:pipeline — the whole service (HTTP API, in-process workers, PostgreSQL, Redis) with
+// 10k supplier profiles: publish-to-complete latency, and sustained need jobs per second.
+
+const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
+const LATENCY_NEEDS = Number(process.env.BENCH_LATENCY_NEEDS ?? 60);
+const THROUGHPUT_NEEDS = Number(process.env.BENCH_THROUGHPUT_NEEDS ?? 2000);
+const ADMIN = { email: 'bench-admin@bench.local', password: 'bench-admin-password' };
+
+async function main(): Promise<void> {
+  const databaseUrl = await recreateBenchDatabase('procurement_match_pipeline_bench');
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    QUEUE_PREFIX: `pmbench-${Date.now()}`,
+    LOG_LEVEL: 'warn',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    WRITE_RATE_LIMIT_PER_MINUTE: '1000000',
+  });
+  await prepareDatabase(config);
+  const corpus = new SyntheticCorpus({ seed: 42 });
+  const random = new SeededRandom(7);
+  const realCodes = () => Array.from({ length: random.int(1, 3) }, () => REAL_CPV_CODES[random.int(0, REAL_CPV_CODES.length - 1)]);
+
+  // Profiles go straight into PostgreSQL (the import issue measures the API's own path).
+  const seedSource = await new DataSource({ type: 'postgres', url: databaseUrl }).initialize();
+  let started = Date.now();
+  for (let done = 0; done < PROFILES; ) {
+    const batch = Array.from({ length: Math.min(1000, PROFILES - done) }, () => ({ ...corpus.profile(), supplierId: randomUUID(), cpvCodes: realCodes() }));
+    await seedSource.query(
+      `INSERT INTO organisations (id, kind, name, is_sme) SELECT id, 'supplier', name, true FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
+      [batch.map((p) => p.supplierId), batch.map((_, i) => `Bench supplier ${done + i}`)],
+    );
+    await seedSource.query(
+      `INSERT INTO supplier_profiles (organisation_id, summary, capabilities, case_studies, cpv_codes, certifications, regions, max_contract_value, version)
+       SELECT id, summary, ARRAY(SELECT jsonb_array_elements_text(caps)), studies, ARRAY(SELECT jsonb_array_elements_text(cpv)),
+              ARRAY(SELECT jsonb_array_elements_text(certs)), ARRAY(SELECT jsonb_array_elements_text(regions)), maxv, 1
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::bigint[])
+         AS t(id, summary, caps, studies, cpv, certs, regions, maxv)`,
+      [
+        batch.map((p) => p.supplierId),
+        batch.map((p) => p.summary),
+        batch.map((p) => JSON.stringify(p.capabilities)),
+        batch.map((p) => JSON.stringify(p.caseStudies)),
+        batch.map((p) => JSON.stringify(p.cpvCodes)),
+        batch.map((p) => JSON.stringify(p.certifications)),
+        batch.map((p) => JSON.stringify(p.regions)),
+        batch.map((p) => p.maxContractValue),
+      ],
+    );
+    done += batch.length;
+  }
+  console.log(`loaded ${PROFILES} profiles into PostgreSQL in ${Date.now() - started} ms`);
+
+  started = Date.now();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), { ...NEST_APP_OPTIONS, bufferLogs: false, logger: ['error', 'warn'] });
+  await configureApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const base = `${await app.getUrl()}/api/v1`.replace('[::1]', '127.0.0.1');
+  console.log(`service started (index of ${PROFILES} profiles built) in ${Date.now() - started} ms; RSS ${mb(process.memoryUsage().rss)}`);
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench glue reading JSON answers
+  const call = async (method: string, path: string, token?: string, body?: unknown): Promise<any> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const admin = (await call('POST', '/auth/login', undefined, ADMIN)).accessToken;
+  const organisation = await call('POST', '/organisations', admin, { kind: 'buyer', name: 'Bench Department' });
+  await call('POST', '/users', admin, { email: 'buyer@bench.local', password: 'bench-buyer-password', role: 'buyer', organisationId: organisation.id });
+  const buyer = (await call('POST', '/auth/login', undefined, { email: 'buyer@bench.local', password: 'bench-buyer-password' })).accessToken;
+  const deadline = new Date(Date.now() + 90 * 24 * 3600 * 1000).toISOString();
+  const draft = async () => {
+    const need = corpus.need();
+    return call('POST', '/needs', buyer, {
+      title: need.title.slice(0, 300),
+      description: need.description.slice(0, 20_000),
+      essentialRequirements: need.essentialRequirements.slice(0, 100),
+      cpvCodes: [...new Set(realCodes())],
+      regions: need.regions,
+      requiredCertifications: need.requiredCertifications,
+      budgetMin: need.budgetMin ?? undefined,
+      submissionDeadline: deadline,
+    });
+  };
+
+  // Publish-to-complete: one need at a time, timed from the publish request until GET matches says complete.
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_NEEDS; i++) {
+    const need = await draft();
+    const t0 = performance.now();
+    await call('POST', `/needs/${need.id}/publish`, buyer);
+    for (;;) {
+      const matches = await call('GET', `/needs/${need.id}/matches?pageSize=20`, buyer);
+      if (matches.status === 'complete') break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    latencies.push(performance.now() - t0);
+  }
+  const latency = summarise(latencies);
+  console.log(`publish-to-complete over ${LATENCY_NEEDS} needs: median ${ms(latency.median)}, p95 ${ms(latency.p95)}, max ${ms(latency.max)}`);
+
+  // Throughput: publish many drafts at once and time until every one is scored (writes included).
+  const drafts: string[] = [];
+  for (let i = 0; i < THROUGHPUT_NEEDS; i += 50) {
+    drafts.push(...(await Promise.all(Array.from({ length: Math.min(50, THROUGHPUT_NEEDS - i) }, () => draft()))).map((n) => n.id));
+  }
+  const dataSource = app.get(DataSource);
+  const t0 = performance.now();
+  for (let i = 0; i < drafts.length; i += 50) {
+    await Promise.all(drafts.slice(i, i + 50).map((id) => call('POST', `/needs/${id}/publish`, buyer)));
+  }
+  const publishedIn = performance.now() - t0;
+  for (;;) {
+    const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM need_matching_state WHERE need_id = ANY($1::uuid[])`, [drafts]);
+    if (row.n === drafts.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const elapsed = performance.now() - t0;
+  console.log(
+    `throughput: ${THROUGHPUT_NEEDS} needs published in ${ms(publishedIn)} and all scored (top ${config.matchesPerNeed} written) in ${ms(elapsed)}: ` +
+      `${(THROUGHPUT_NEEDS / (elapsed / 1000)).toFixed(0)} need-jobs/s with ${config.workerConcurrency} concurrent jobs; RSS ${mb(process.memoryUsage().rss)}`,
+  );
+
+  await app.close();
+  await seedSource.destroy();
+  await recreateBenchDatabase('procurement_match_pipeline_bench');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

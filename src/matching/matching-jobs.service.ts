@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/app-config.module';
+import { SCORER_VERSION } from 'src/matching/domain/match-scoring';
+import { MatchingCorpusService } from 'src/matching/matching-corpus.service';
+import { MatchingRepository, ScoredMatch } from 'src/matching/matching.repository';
+import { JobsService } from 'src/queue/jobs.service';
+
+export type ReportProgress = (progress: number | object) => Promise<void>;
+
+// How many owed items one reconcile pass enqueues at most; the next pass takes the rest.
+const RECONCILE_BATCH = 5000;
+
+/** What each matching job does. Processors stay thin; every operation here is idempotent. */
+@Injectable()
+export class MatchingJobsService {
+  private readonly logger = new Logger(MatchingJobsService.name);
+
+  constructor(
+    private readonly corpus: MatchingCorpusService,
+    private readonly repository: MatchingRepository,
+    private readonly jobs: JobsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Scores an open need against every profile and keeps its best matches. A need that is no longer
+   * open, or whose current version is already scored, is left alone.
+   */
+  async scoreNeed(needId: string, options: { force?: boolean } = {}): Promise<{ scored: boolean; matches: number }> {
+    const need = await this.repository.findNeed(needId);
+    if (!need || need.status !== 'open') return { scored: false, matches: 0 };
+    if (!options.force && need.scoredVersion !== null && need.scoredVersion >= need.version) return { scored: false, matches: 0 };
+    await this.corpus.syncProfileIndex();
+    const query = this.corpus.prepare(need);
+    const ranked = this.corpus.index.topMatches(query, this.config.matchesPerNeed).map((match) => this.withVersion(match));
+    const rankedIds = new Set(ranked.map((m) => m.supplierId));
+    // Suppliers a buyer has decided on stay listed with a fresh score, whatever their rank now.
+    const decided = (await this.repository.decidedSupplierIds(needId))
+      .filter((supplierId) => !rankedIds.has(supplierId))
+      .map((supplierId) => this.corpus.index.scorePair(query, supplierId))
+      .filter((match) => match !== null)
+      .map((match) => this.withVersion(match));
+    await this.repository.replaceNeedMatches({ needId, version: need.version }, ranked, decided, SCORER_VERSION, new Date());
+    return { scored: true, matches: ranked.length };
+  }
+
+  /** Re-scores one changed profile against every open need, changing only the rows it affects. */
+  async scoreProfile(supplierId: string, report?: ReportProgress): Promise<{ needs: number; entered: number; left: number }> {
+    await this.corpus.sync();
+    const version = this.corpus.profileVersion(supplierId);
+    if (version === undefined) return { needs: 0, entered: 0, left: 0 };
+    const openNeeds = this.corpus.openNeedList();
+    const versions = new Map(openNeeds.map((need) => [need.needId, need.version]));
+    const [thresholds, held] = await Promise.all([
+      this.repository.thresholds(openNeeds.map((need) => need.needId)),
+      this.repository.needsHoldingSupplier(supplierId),
+    ]);
+    const keep = this.config.matchesPerNeed;
+    // Explanations are built only for the needs this supplier enters or is held by.
+    const wanted = (needId: string, score: number) => {
+      const state = thresholds.get(needId);
+      return held.has(needId) || (state !== undefined && (state.matchCount < keep || score >= state.threshold));
+    };
+    const results = this.corpus.index.scoreSupplierAgainstNeeds(
+      supplierId,
+      openNeeds.map((need) => need.query),
+      { keep: wanted },
+    );
+    const upserts: { needId: string; needVersion: number; match: ScoredMatch }[] = [];
+    const removals: string[] = [];
+    for (const result of results) {
+      const state = thresholds.get(result.needId);
+      // A need not scored yet gets its full ranking from its own job; nothing to add here.
+      if (!state) continue;
+      const decided = held.get(result.needId) === true;
+      const enters = state.matchCount < keep || result.score >= state.threshold;
+      if (enters || decided) {
+        const { needId, ...match } = result;
+        upserts.push({ needId, needVersion: versions.get(needId) ?? 0, match: { ...match, profileVersion: version } });
+      } else if (held.has(result.needId)) {
+        removals.push(result.needId);
+      }
+    }
+    await this.repository.applySupplierScores({ supplierId, version }, { upserts, removals }, keep, SCORER_VERSION, new Date());
+    // A supplier that left a need's best matches leaves a gap: re-rank those needs in full now.
+    for (const needId of removals) await this.scoreNeed(needId, { force: true });
+    await report?.({ needs: openNeeds.length, entered: upserts.length, left: removals.length });
+    return { needs: openNeeds.length, entered: upserts.length, left: removals.length };
+  }
+
+  /** Re-scores every open need (corpus statistics move as profiles change). */
+  async rescoreOpenNeeds(report?: ReportProgress): Promise<number> {
+    const needs = await this.repository.openNeedIds();
+    let done = 0;
+    for (const { needId } of needs) {
+      await this.scoreNeed(needId, { force: true });
+      done++;
+      if (report && done % 100 === 0) await report(Math.round((done / needs.length) * 100));
+    }
+    await report?.(100);
+    return done;
+  }
+
+  /** Enqueues the scoring that PostgreSQL says is owed; deterministic job ids make repeats no-ops. */
+  async reconcile(): Promise<{ needs: number; profiles: number }> {
+    const [needs, profiles] = await Promise.all([
+      this.repository.needsOwedScoring(RECONCILE_BATCH),
+      this.repository.profilesOwedScoring(RECONCILE_BATCH),
+    ]);
+    for (const need of needs) await this.jobs.enqueue('need.change', { needId: need.needId, needVersion: need.version });
+    for (const profile of profiles) await this.jobs.enqueue('profile.change', { supplierId: profile.supplierId, profileVersion: profile.version });
+    if (needs.length + profiles.length > 0) {
+      this.logger.log(`reconcile enqueued ${needs.length} needs and ${profiles.length} profiles owed scoring`);
+    }
+    return { needs: needs.length, profiles: profiles.length };
+  }
+
+  private withVersion<T extends { supplierId: string }>(match: T): T & { profileVersion: number } {
+    return { ...match, profileVersion: this.corpus.profileVersion(match.supplierId) ?? 0 };
+  }
+}

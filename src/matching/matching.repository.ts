@@ -1,0 +1,317 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { MatchResult, NeedInput, SupplierProfileInput } from 'src/matching/domain/matching.types';
+import { WebhookEventsService } from 'src/webhooks/webhook-events.service';
+
+export interface ProfileRow extends SupplierProfileInput {
+  version: number;
+}
+
+export interface NeedRow extends NeedInput {
+  version: number;
+  status: string;
+}
+
+export interface ScoredMatch extends MatchResult {
+  profileVersion: number;
+}
+
+/** Where a pass through changed rows resumes: after this (transaction id, key). */
+export interface ChangeCursor {
+  xid: string;
+  key: string;
+}
+
+export const CURSOR_START_KEY = '00000000-0000-0000-0000-000000000000';
+
+export interface NeedThreshold {
+  needId: string;
+  matchCount: number;
+  threshold: number;
+}
+
+const PROFILE_COLUMNS = `p.organisation_id AS "supplierId", p.summary, p.capabilities, p.case_studies AS "caseStudies",
+  p.cpv_codes AS "cpvCodes", p.certifications, p.regions, p.max_contract_value AS "maxContractValue", p.version`;
+const NEED_COLUMNS = `n.id AS "needId", n.title, n.description, n.essential_requirements AS "essentialRequirements",
+  n.cpv_codes AS "cpvCodes", n.regions, n.required_certifications AS "requiredCertifications",
+  n.budget_min AS "budgetMin", n.version, n.status`;
+
+/**
+ * The matching workers' reads and writes. Everything here is written for speed: plain SQL, one
+ * round trip per batch, upserts on the natural key (need, supplier).
+ */
+@Injectable()
+export class MatchingRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly webhookEvents: WebhookEventsService,
+  ) {}
+
+  /** The oldest transaction still running: every transaction before it has committed or aborted. */
+  async currentXmin(): Promise<string> {
+    const [row] = await this.dataSource.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+    return row.xmin;
+  }
+
+  /**
+   * A page of profiles written by transactions at or after a transaction id, in (change_xid,
+   * supplier) order from a keyset cursor, served by the (change_xid, organisation_id) index.
+   */
+  async profilesChangedSince(cursor: ChangeCursor, limit: number): Promise<(ProfileRow & { changeXid: string })[]> {
+    const rows = await this.dataSource.query(
+      `SELECT ${PROFILE_COLUMNS}, p.change_xid::text AS "changeXid" FROM supplier_profiles p
+       WHERE (p.change_xid, p.organisation_id) > ($1::xid8, $2::uuid)
+       ORDER BY p.change_xid, p.organisation_id LIMIT $3`,
+      [cursor.xid, cursor.key, limit],
+    );
+    return rows.map((row: Record<string, unknown>) => ({ ...toProfile(row), changeXid: row.changeXid as string }));
+  }
+
+  /** The same for needs (any status: a closed need leaves the open set). */
+  async needsChangedSince(cursor: ChangeCursor, limit: number): Promise<(NeedRow & { changeXid: string })[]> {
+    const rows = await this.dataSource.query(
+      `SELECT ${NEED_COLUMNS}, n.change_xid::text AS "changeXid" FROM procurement_needs n
+       WHERE (n.change_xid, n.id) > ($1::xid8, $2::uuid)
+       ORDER BY n.change_xid, n.id LIMIT $3`,
+      [cursor.xid, cursor.key, limit],
+    );
+    return rows.map((row: Record<string, unknown>) => ({ ...toNeed(row), changeXid: row.changeXid as string }));
+  }
+
+  /** A need with the version its matches were last scored at (null when never). */
+  async findNeed(needId: string): Promise<(NeedRow & { scoredVersion: number | null }) | null> {
+    const rows = await this.dataSource.query(
+      `SELECT ${NEED_COLUMNS}, s.scored_version AS "scoredVersion"
+       FROM procurement_needs n LEFT JOIN need_matching_state s ON s.need_id = n.id WHERE n.id = $1`,
+      [needId],
+    );
+    return rows.length ? { ...toNeed(rows[0]), scoredVersion: rows[0].scoredVersion } : null;
+  }
+
+  /**
+   * Replaces a need's kept matches with a new ranking, in one transaction serialised per need:
+   * upserts the new rows, drops kept rows that fell out (unless a buyer decided on them, whose scores
+   * are refreshed instead), and records the version scored.
+   */
+  async replaceNeedMatches(
+    need: { needId: string; version: number },
+    ranked: ScoredMatch[],
+    decidedRescored: ScoredMatch[],
+    scorerVersion: string,
+    now: Date,
+  ): Promise<void> {
+    // Webhook events for matches that newly qualify are recorded with the matches, sent after commit.
+    let webhookEvents: string[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      await lockNeeds(manager, [need.needId]);
+      // A newer version may have been scored while this job waited: never go back.
+      const [state] = await manager.query(`SELECT scored_version FROM need_matching_state WHERE need_id = $1`, [need.needId]);
+      if (state && state.scored_version > need.version) return;
+      const rows = [...ranked, ...decidedRescored];
+      await upsertMatches(manager, need.needId, need.version, rows, scorerVersion, now);
+      await manager.query(
+        `DELETE FROM matches WHERE need_id = $1 AND decision IS NULL AND NOT (supplier_id = ANY($2::uuid[]))`,
+        [need.needId, ranked.map((m) => m.supplierId)],
+      );
+      const threshold = ranked.length ? ranked[ranked.length - 1].score : 0;
+      await manager.query(
+        `INSERT INTO need_matching_state (need_id, scored_version, scored_at, match_count, threshold)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (need_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at,
+           match_count = EXCLUDED.match_count, threshold = EXCLUDED.threshold`,
+        [need.needId, need.version, now, ranked.length, threshold],
+      );
+      webhookEvents = await this.webhookEvents.recordMatchEvents(manager, { needId: need.needId }, now);
+    });
+    await this.webhookEvents.enqueueDeliveries(webhookEvents);
+  }
+
+  /** Decided matches of a need (they are kept and re-scored whatever their rank). */
+  async decidedSupplierIds(needId: string): Promise<string[]> {
+    const rows = await this.dataSource.query(`SELECT supplier_id FROM matches WHERE need_id = $1 AND decision IS NOT NULL`, [needId]);
+    return rows.map((row: { supplier_id: string }) => row.supplier_id);
+  }
+
+  async thresholds(needIds: string[]): Promise<Map<string, NeedThreshold>> {
+    const rows = await this.dataSource.query(
+      `SELECT need_id AS "needId", match_count AS "matchCount", threshold::float8 AS threshold
+       FROM need_matching_state WHERE need_id = ANY($1::uuid[])`,
+      [needIds],
+    );
+    return new Map(rows.map((row: NeedThreshold) => [row.needId, row]));
+  }
+
+  async needsHoldingSupplier(supplierId: string): Promise<Map<string, boolean>> {
+    const rows = await this.dataSource.query(`SELECT need_id, decision IS NOT NULL AS decided FROM matches WHERE supplier_id = $1`, [supplierId]);
+    return new Map(rows.map((row: { need_id: string; decided: boolean }) => [row.need_id, row.decided]));
+  }
+
+  /**
+   * Applies one supplier's new scores to the needs it enters, stays in or leaves, then trims those
+   * needs back to `keep` matches and refreshes their thresholds; records the profile version scored.
+   */
+  async applySupplierScores(
+    supplier: { supplierId: string; version: number },
+    changes: { upserts: { needId: string; needVersion: number; match: ScoredMatch }[]; removals: string[] },
+    keep: number,
+    scorerVersion: string,
+    now: Date,
+  ): Promise<void> {
+    let webhookEvents: string[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      const touched = [...new Set([...changes.upserts.map((u) => u.needId), ...changes.removals])].sort();
+      await lockNeeds(manager, touched);
+      const [state] = await manager.query(`SELECT scored_version FROM supplier_matching_state WHERE supplier_id = $1`, [supplier.supplierId]);
+      if (state && state.scored_version > supplier.version) return;
+      for (const { needId, needVersion, match } of changes.upserts) {
+        await upsertMatches(manager, needId, needVersion, [match], scorerVersion, now);
+      }
+      if (changes.removals.length) {
+        await manager.query(`DELETE FROM matches WHERE supplier_id = $1 AND need_id = ANY($2::uuid[]) AND decision IS NULL`, [
+          supplier.supplierId,
+          changes.removals,
+        ]);
+      }
+      if (touched.length) {
+        await manager.query(
+          `DELETE FROM matches m USING (
+             SELECT need_id, supplier_id, row_number() OVER (PARTITION BY need_id ORDER BY score DESC, supplier_id) AS rank
+             FROM matches WHERE need_id = ANY($1::uuid[]) AND decision IS NULL
+           ) ranked
+           WHERE m.need_id = ranked.need_id AND m.supplier_id = ranked.supplier_id AND ranked.rank > $2`,
+          [touched, keep],
+        );
+        await manager.query(
+          `UPDATE need_matching_state s SET match_count = agg.n, threshold = agg.low
+           FROM (SELECT need_id, count(*)::int AS n, coalesce(min(score), 0) AS low FROM matches
+                 WHERE need_id = ANY($1::uuid[]) AND decision IS NULL GROUP BY need_id) agg
+           WHERE s.need_id = agg.need_id`,
+          [touched],
+        );
+      }
+      await manager.query(
+        `INSERT INTO supplier_matching_state (supplier_id, scored_version, scored_at) VALUES ($1, $2, $3)
+         ON CONFLICT (supplier_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at`,
+        [supplier.supplierId, supplier.version, now],
+      );
+      webhookEvents = await this.webhookEvents.recordMatchEvents(
+        manager,
+        { supplierId: supplier.supplierId, needIds: changes.upserts.map((u) => u.needId) },
+        now,
+      );
+    });
+    await this.webhookEvents.enqueueDeliveries(webhookEvents);
+  }
+
+  /** Open needs whose current version has no scored matches yet. */
+  async needsOwedScoring(limit: number): Promise<{ needId: string; version: number }[]> {
+    return this.dataSource.query(
+      `SELECT n.id AS "needId", n.version FROM procurement_needs n
+       LEFT JOIN need_matching_state s ON s.need_id = n.id
+       WHERE n.status = 'open' AND (s.need_id IS NULL OR s.scored_version < n.version)
+       ORDER BY n.published_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /**
+   * Profiles whose current version has not been scored and that changed after some open need was
+   * last ranked (a need ranked later already considered them in full).
+   */
+  async profilesOwedScoring(limit: number): Promise<{ supplierId: string; version: number }[]> {
+    return this.dataSource.query(
+      `WITH oldest AS (
+         SELECT min(s.scored_at) AS at FROM need_matching_state s JOIN procurement_needs n ON n.id = s.need_id WHERE n.status = 'open'
+       )
+       SELECT p.organisation_id AS "supplierId", p.version FROM supplier_profiles p
+       LEFT JOIN supplier_matching_state s ON s.supplier_id = p.organisation_id, oldest
+       WHERE (s.supplier_id IS NULL OR s.scored_version < p.version) AND p.updated_at >= oldest.at
+       ORDER BY p.updated_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async openNeedIds(): Promise<{ needId: string; version: number }[]> {
+    return this.dataSource.query(`SELECT id AS "needId", version FROM procurement_needs WHERE status = 'open' ORDER BY id`);
+  }
+}
+
+// Serialises writers of the same need's matches (a need job and a profile job touching it), always
+// in id order so that two jobs can never wait on each other.
+async function lockNeeds(manager: EntityManager, needIds: string[]): Promise<void> {
+  if (needIds.length === 0) return;
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(id::text, 727003)) FROM unnest($1::uuid[]) AS id ORDER BY id`,
+    [[...needIds].sort()],
+  );
+}
+
+async function upsertMatches(
+  manager: EntityManager,
+  needId: string,
+  needVersion: number,
+  matches: ScoredMatch[],
+  scorerVersion: string,
+  now: Date,
+): Promise<void> {
+  if (matches.length === 0) return;
+  // One statement for the whole ranking, its rows sent as one JSON document (cheaper for PostgreSQL to
+  // read than arrays of JSON values). The decision columns are never in the SET list, so re-scoring
+  // cannot overwrite a buyer's decision; unchanged rows are not rewritten at all.
+  await manager.query(
+    `INSERT INTO matches (need_id, supplier_id, score, components, explanation, scorer_version, need_version, profile_version, computed_at)
+     SELECT $1, m.supplier_id, m.score, m.components, m.explanation, $2, $3, m.profile_version, $4
+     FROM jsonb_to_recordset($5::jsonb)
+       AS m(supplier_id uuid, score numeric, components jsonb, explanation jsonb, profile_version int)
+     ON CONFLICT (need_id, supplier_id) DO UPDATE SET
+       score = EXCLUDED.score, components = EXCLUDED.components, explanation = EXCLUDED.explanation,
+       scorer_version = EXCLUDED.scorer_version, need_version = EXCLUDED.need_version,
+       profile_version = EXCLUDED.profile_version, computed_at = EXCLUDED.computed_at
+     WHERE (matches.score, matches.components, matches.explanation, matches.scorer_version, matches.need_version, matches.profile_version)
+       IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.components, EXCLUDED.explanation, EXCLUDED.scorer_version, EXCLUDED.need_version, EXCLUDED.profile_version)`,
+    [
+      needId,
+      scorerVersion,
+      needVersion,
+      now,
+      JSON.stringify(
+        matches.map((m) => ({
+          supplier_id: m.supplierId,
+          score: m.score,
+          components: m.components,
+          explanation: m.explanation,
+          profile_version: m.profileVersion,
+        })),
+      ),
+    ],
+  );
+}
+
+function toProfile(row: Record<string, unknown>): ProfileRow {
+  return {
+    supplierId: row.supplierId as string,
+    summary: row.summary as string,
+    capabilities: row.capabilities as string[],
+    caseStudies: row.caseStudies as { title: string; description: string }[],
+    cpvCodes: row.cpvCodes as string[],
+    certifications: row.certifications as string[],
+    regions: row.regions as string[],
+    maxContractValue: row.maxContractValue === null ? null : Number(row.maxContractValue),
+    version: row.version as number,
+  };
+}
+
+function toNeed(row: Record<string, unknown>): NeedRow {
+  return {
+    needId: row.needId as string,
+    title: row.title as string,
+    description: row.description as string,
+    essentialRequirements: row.essentialRequirements as string[],
+    cpvCodes: row.cpvCodes as string[],
+    regions: row.regions as string[],
+    requiredCertifications: row.requiredCertifications as string[],
+    budgetMin: row.budgetMin === null ? null : Number(row.budgetMin),
+    version: row.version as number,
+    status: row.status as string,
+  };
+}

@@ -1,0 +1,196 @@
+import { MatchingJobsService } from 'src/matching/matching-jobs.service';
+import { createWorld, needBody, profileBody, registerSupplier, World, Actor } from './support/actors';
+import { clearQueuePrefix, createTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
+
+const ACCESSIBLE_BOOKING = profileBody({
+  summary: 'We design, build and run accessible online booking services for councils and schools.',
+  capabilities: ['online booking services', 'accessibility audits', 'GOV.UK Design System'],
+  caseStudies: [{ title: 'School admissions booking', description: 'Built an accessible online admissions booking service for a London council.' }],
+  cpvCodes: ['72212000-4'],
+  certifications: ['cyber-essentials'],
+  regions: ['london'],
+});
+
+const ROAD_MAINTENANCE = profileBody({
+  summary: 'Resurfacing and maintenance of rural roads and bridges.',
+  capabilities: ['road resurfacing', 'bridge inspection'],
+  caseStudies: [{ title: 'Highland roads', description: 'Resurfaced 200 km of single-track roads.' }],
+  cpvCodes: ['45233141-9'],
+  certifications: [],
+  regions: ['scotland'],
+  maxContractValue: 1_000_000,
+});
+
+const BOOKING_NEED = needBody({
+  title: 'Accessible online booking service for school admissions',
+  description: 'Design and run an accessible online booking service for school admissions.',
+  cpvCodes: ['72212000-4'],
+  regions: ['london'],
+  requiredCertifications: ['cyber-essentials'],
+  essentialRequirements: ['accessibility audits'],
+});
+
+describe('Matching', () => {
+  let t: TestApp;
+  let w: World;
+  let needId: string;
+
+  const bearer = (actor: Actor) => ({ authorization: `Bearer ${actor.token}` });
+  const matchesOf = (id: string, actor: Actor = w.buyerA) => t.http().get(`/api/v1/needs/${id}/matches?pageSize=100`).set(bearer(actor));
+  const waitForComplete = (id: string, check: (body: { items: { supplierId: string }[] }) => boolean = () => true) =>
+    waitFor(
+      async () => {
+        const res = await matchesOf(id);
+        return res.body.status === 'complete' && check(res.body) ? res.body : undefined;
+      },
+      { timeoutMs: 20_000, what: `matches of ${id}` },
+    );
+  const snapshot = (id: string) =>
+    t.dataSource.query(`SELECT * FROM matches WHERE need_id = $1 ORDER BY supplier_id`, [id]);
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await createWorld(t);
+    await t.http().put('/api/v1/suppliers/me/profile').set(bearer(w.supplierA)).send(ACCESSIBLE_BOOKING).expect(200);
+    await t.http().put('/api/v1/suppliers/me/profile').set(bearer(w.supplierB)).send(ROAD_MAINTENANCE).expect(200);
+    const created = await t.http().post('/api/v1/needs').set(bearer(w.buyerA)).send(BOOKING_NEED).expect(201);
+    needId = created.body.id;
+    await t.http().post(`/api/v1/needs/${needId}/publish`).set(bearer(w.buyerA)).expect(200);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('ranks the supplier whose profile matches the text and CPV above one that does not, and explains why', async () => {
+    const body = await waitForComplete(needId, (b) => b.items.length >= 2);
+    const [first, second] = body.items as Array<Record<string, any>>;
+    expect(first).toMatchObject({ supplierId: w.supplierA.organisationId, rank: 1, supplierName: 'supplier-a Ltd', decision: null });
+    expect(second).toMatchObject({ supplierId: w.supplierB.organisationId, rank: 2 });
+    expect(first.score).toBeGreaterThan(second.score);
+    expect(first.score).toBeLessThanOrEqual(100);
+    expect(first.explanation.matchedTerms.length).toBeGreaterThan(0);
+    expect(first.explanation.matchedTerms[0]).toEqual({ term: expect.any(String), weight: expect.any(Number) });
+    expect(first.explanation.cpvMatches).toEqual([{ need: '72212000-4', supplier: '72212000-4', level: 'exact' }]);
+    expect(first.explanation.failedRequirements).toEqual([]);
+    expect(second.explanation.failedRequirements.length).toBeGreaterThanOrEqual(2);
+    expect(second.components.eligibility).toBeLessThan(1);
+    expect(body.scoredAt).toEqual(expect.any(String));
+  });
+
+  it('shows the need among the supplier\'s opportunities', async () => {
+    const res = await t.http().get('/api/v1/suppliers/me/opportunities').set(bearer(w.supplierA)).expect(200);
+    expect(res.body.items[0]).toMatchObject({ needId, title: BOOKING_NEED.title, score: expect.any(Number) });
+  });
+
+  it('re-scores a changed profile against open needs without touching the buyer\'s decision', async () => {
+    await t.http()
+      .put(`/api/v1/needs/${needId}/matches/${w.supplierB.organisationId}/decision`)
+      .set(bearer(w.buyerA))
+      .send({ decision: 'rejected', reason: 'Roads, not software.' })
+      .expect(200);
+    const before = (await matchesOf(needId)).body.items.find((i: { supplierId: string }) => i.supplierId === w.supplierB.organisationId);
+
+    await t.http()
+      .put('/api/v1/suppliers/me/profile')
+      .set(bearer(w.supplierB))
+      .send({ ...ACCESSIBLE_BOOKING, summary: 'We now build accessible online booking services for schools.' })
+      .expect(200);
+
+    const after = await waitFor(
+      async () => {
+        const item = (await matchesOf(needId)).body.items.find((i: { supplierId: string }) => i.supplierId === w.supplierB.organisationId);
+        return item && item.profileVersion === 2 ? item : undefined;
+      },
+      { what: 'the re-scored profile' },
+    );
+    expect(after.score).toBeGreaterThan(before.score);
+    expect(after.decision).toMatchObject({ decision: 'rejected', reason: 'Roads, not software.', decidedBy: w.buyerA.userId });
+  });
+
+  it('leaves identical rows when the same job runs twice, or on two workers at once', async () => {
+    const jobs = t.app.get(MatchingJobsService);
+    await jobs.scoreNeed(needId, { force: true });
+    const once = await snapshot(needId);
+    await jobs.scoreNeed(needId, { force: true });
+    expect(await snapshot(needId)).toEqual(once);
+
+    // A second worker process (its own index, built from PostgreSQL) on the same database and queue.
+    const second = await createTestApp({ database: t.database, env: { QUEUE_PREFIX: t.config.queuePrefix } });
+    try {
+      await Promise.all([jobs.scoreNeed(needId, { force: true }), second.app.get(MatchingJobsService).scoreNeed(needId, { force: true })]);
+      expect(await snapshot(needId)).toEqual(once);
+      const [dupes] = await t.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT need_id, supplier_id FROM matches GROUP BY 1, 2 HAVING count(*) > 1) d`);
+      expect(dupes.n).toBe(0);
+    } finally {
+      await second.app.close();
+    }
+  });
+
+  it('scores a need against suppliers that registered after other needs were scored', async () => {
+    const late = await registerSupplier(t, 'late-supplier');
+    await t.http().put('/api/v1/suppliers/me/profile').set(bearer(late)).send(ACCESSIBLE_BOOKING).expect(200);
+    await waitFor(
+      async () => ((await matchesOf(needId)).body.items.some((i: { supplierId: string }) => i.supplierId === late.organisationId) ? true : undefined),
+      { what: 'the late supplier to enter the ranking' },
+    );
+  });
+
+  it('keeps the ranking of an edited open need fresh', async () => {
+    const res = await t.http().get(`/api/v1/needs/${needId}`).set(bearer(w.buyerA));
+    await t.http()
+      .patch(`/api/v1/needs/${needId}`)
+      .set(bearer(w.buyerA))
+      .set('if-match', String(res.body.version))
+      .send({ title: 'Road resurfacing and bridge inspection', description: 'Resurface rural roads.', cpvCodes: ['45233141-9'], essentialRequirements: [] })
+      .expect(200);
+    const body = await waitForComplete(needId);
+    const supplierB = body.items.find((i: { supplierId: string; needVersion: number }) => i.supplierId === w.supplierB.organisationId);
+    expect(body.items[0].needVersion).toBe(res.body.version + 1);
+    expect(supplierB).toBeDefined();
+  });
+
+  it('refuses a decision without a reason, an unknown supplier, and other organisations', async () => {
+    await t.http().put(`/api/v1/needs/${needId}/matches/${w.supplierA.organisationId}/decision`).set(bearer(w.buyerA)).send({ decision: 'shortlisted' }).expect(400);
+    await t.http().put(`/api/v1/needs/${needId}/matches/${w.supplierA.organisationId}/decision`).set(bearer(w.buyerA)).send({ decision: 'maybe', reason: 'x' }).expect(400);
+    await t.http().put(`/api/v1/needs/${needId}/matches/${w.buyerB.organisationId}/decision`).set(bearer(w.buyerA)).send({ decision: 'shortlisted', reason: 'x' }).expect(404);
+    await matchesOf(needId, w.buyerB).expect(404);
+    await matchesOf(needId, w.supplierA).expect(403);
+    await t.http().get(`/api/v1/needs/${needId}/matches`).expect(401);
+  });
+
+  it('re-creates matching work lost with Redis from PostgreSQL', async () => {
+    // An API without workers publishes a need; then Redis loses every queued job.
+    const api = await createTestApp({ database: t.database, env: { RUN_WORKERS_IN_API: 'false' } });
+    let lostNeedId: string;
+    try {
+      const created = await api.http().post('/api/v1/needs').set(bearer(w.buyerA)).send(BOOKING_NEED).expect(201);
+      lostNeedId = created.body.id;
+      await api.http().post(`/api/v1/needs/${lostNeedId}/publish`).set(bearer(w.buyerA)).expect(200);
+      await api.app.close();
+      await clearQueuePrefix(api.config);
+    } catch (error) {
+      await api.app.close();
+      throw error;
+    }
+    // A worker on another queue prefix (a fresh Redis, as far as it can tell): its reconcile pass,
+    // run at start and then on a timer, re-creates the lost work from PostgreSQL.
+    const [owedBefore] = await t.dataSource.query(`SELECT count(*)::int AS n FROM need_matching_state WHERE need_id = $1`, [lostNeedId]);
+    expect(owedBefore.n).toBe(0);
+    const worker = await createTestApp({ database: t.database });
+    try {
+      await waitFor(
+        async () => {
+          const res = await worker.http().get(`/api/v1/needs/${lostNeedId}/matches`).set(bearer(w.buyerA));
+          return res.body.status === 'complete' && res.body.items.length > 0 ? true : undefined;
+        },
+        { what: 'the reconciled need to be scored' },
+      );
+      expect((await worker.app.get(MatchingJobsService).reconcile()).needs).toBe(0);
+    } finally {
+      await worker.app.close();
+      await clearQueuePrefix(worker.config);
+    }
+  });
+});
