@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from 'src/config/app-config';
 import { createValidationPipe } from 'src/common/http/validation.pipe';
+import { ReadCache } from 'src/database/read-cache';
 import { registerImportBodyParsers } from 'src/imports/import-upload';
 import { requestIdOf } from 'src/logging/logger.options';
 
@@ -70,6 +71,13 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   registerImportBodyParsers(fastify, config);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // Read your writes: whatever a write changed, this process's cached answers are dropped before the
+  // client hears the write is done (PostgreSQL's notification, which tells the other processes,
+  // arrives a few milliseconds later).
+  const readCache = app.get(ReadCache);
+  fastify.addHook('onSend', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') readCache.invalidateAll();
   });
 
   const document = SwaggerModule.createDocument(

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from 'src/config/app-config';
 import { AppConfigModule } from 'src/config/app-config.module';
 import { buildDataSourceOptions } from 'src/database/data-source-options';
+import { ReadCacheModule } from 'src/database/read-cache';
 import { loggerOptions } from 'src/logging/logger.options';
 import { QueueModule } from 'src/queue/queue.module';
 
@@ -23,6 +24,7 @@ export class CoreModule {
           retryDelay: 1000,
         }),
         QueueModule,
+        ReadCacheModule,
       ],
       exports: [AppConfigModule, QueueModule],
     };

@@ -1,3 +1,5 @@
+import { toMatchItemResponse } from 'src/matching/dto/match.dto';
+import { MatchesRepository } from 'src/matching/matches.repository';
 import { MatchingJobsService } from 'src/matching/matching-jobs.service';
 import { createWorld, needBody, profileBody, registerSupplier, World, Actor } from './support/actors';
 import { clearQueuePrefix, createTestApp, TestApp } from './support/test-app';
@@ -107,6 +109,25 @@ describe('Matching', () => {
     );
     expect(after.score).toBeGreaterThan(before.score);
     expect(after.decision).toMatchObject({ decision: 'rejected', reason: 'Roads, not software.', decidedBy: w.buyerA.userId });
+  });
+
+  it('answers, page by page, exactly what the response mapping makes of the stored rows', async () => {
+    // The list body is written by PostgreSQL (the API's hottest read); toMatchItemResponse is the
+    // contract it must keep, decisions and timestamps included.
+    const repository = t.app.get(MatchesRepository);
+    const { body: all, headers } = await matchesOf(needId).expect(200);
+    expect(headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(all.items.some((i: { decision: unknown }) => i.decision !== null)).toBe(true);
+    const expected = await Promise.all(
+      all.items.map(async (item: { supplierId: string }, i: number) => toMatchItemResponse((await repository.findOne(needId, item.supplierId))!, i + 1)),
+    );
+    expect(all.items).toEqual(expected);
+    expect(all).toEqual({ status: 'complete', scoredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), page: 1, pageSize: 100, total: expected.length, items: expected });
+
+    const second = await t.http().get(`/api/v1/needs/${needId}/matches?page=2&pageSize=1`).set(bearer(w.buyerA)).expect(200);
+    expect(second.body).toEqual({ ...all, page: 2, pageSize: 1, items: [expected[1]] });
+    const beyond = await t.http().get(`/api/v1/needs/${needId}/matches?page=9&pageSize=50`).set(bearer(w.buyerA)).expect(200);
+    expect(beyond.body).toMatchObject({ page: 9, pageSize: 50, total: expected.length, items: [] });
   });
 
   it('leaves identical rows when the same job runs twice, or on two workers at once', async () => {

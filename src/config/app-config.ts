@@ -45,6 +45,8 @@ export interface AppConfig {
   matchesPerNeed: number;
   ocidPrefix: string;
   webhooksAllowPrivate: boolean;
+  /** Memory for the API's cache of hot read answers (MB); 0 turns it off. */
+  readCacheMaxMb: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     matchesPerNeed: reader.integer('MATCHES_PER_NEED', 100, 1, 10_000),
     ocidPrefix: reader.pattern('OCID_PREFIX', 'ocds-pmatch', /^ocds-[a-z0-9-]{1,40}$/, 'an OCDS prefix such as ocds-abc123'),
     webhooksAllowPrivate: reader.boolean('WEBHOOKS_ALLOW_PRIVATE', false),
+    readCacheMaxMb: reader.integer('READ_CACHE_MAX_MB', 64, 0, 4096),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from 'src/auth/auth.decorators';
 import { Principal } from 'src/auth/roles';
@@ -17,7 +17,9 @@ export class MatchesController {
   @Roles('buyer')
   @ApiOperation({ summary: "A need's suppliers, ranked and explained (owning buyer)." })
   @ApiOkResponse({ type: MatchPageResponse })
-  list(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Query() query: PaginationQueryDto): Promise<MatchPageResponse> {
+  // The API's hottest read: the service answers with the JSON body ready to send.
+  @Header('content-type', 'application/json; charset=utf-8')
+  list(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Query() query: PaginationQueryDto): Promise<Buffer> {
     return this.matches.list(principal, id, query);
   }
 

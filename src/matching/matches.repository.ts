@@ -39,53 +39,53 @@ const MATCH_COLUMNS = `m.supplier_id AS "supplierId", o.name AS "supplierName", 
   m.need_version AS "needVersion", m.profile_version AS "profileVersion", m.computed_at AS "computedAt",
   m.decision, m.decision_reason AS "decisionReason", m.decided_by AS "decidedBy", m.decided_at AS "decidedAt"`;
 
+/** A timestamptz as JavaScript's toISOString writes it: UTC, milliseconds, Z. */
+function isoText(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
 /** The API's reads of matches, ranked the way the buyer sees them: score, then supplier id. */
 @Injectable()
 export class MatchesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async findPage(needId: string, offset: number, limit: number): Promise<{ rows: MatchRow[]; total: number }> {
-    // One round trip: the page and the total, using the (need_id, score DESC, supplier_id) index.
-    const rows = await this.dataSource.query(
-      `SELECT ${MATCH_COLUMNS}, count(*) OVER () AS total
-       FROM matches m JOIN organisations o ON o.id = m.supplier_id
-       WHERE m.need_id = $1 ORDER BY m.score DESC, m.supplier_id LIMIT $2 OFFSET $3`,
-      [needId, limit, offset],
-    );
-    const total = rows.length ? Number(rows[0].total) : await this.count(needId);
-    return { rows, total };
-  }
-
   /**
-   * Everything GET /needs/:id/matches shows, in one round trip: the need's owner, status and
-   * version, its scoring state and one ranked page, aggregated as JSON so that PostgreSQL sends
-   * (and pg parses) one value rather than a row per match. This is the hottest read of the API.
+   * GET /needs/:id/matches, the API's hottest read, in one round trip: the need's owner and the
+   * whole answer body, which PostgreSQL builds as JSON text so that the API neither parses nor
+   * re-serialises a row per match (it checks the owner and sends the text as it is). The body has
+   * exactly the fields and formats of MatchPageResponse and toMatchItemResponse; the e2e tests
+   * compare the two. Null when the need does not exist.
    */
-  async findListing(
-    needId: string,
-    offset: number,
-    limit: number,
-  ): Promise<{
-    need: { organisationId: string; status: string; version: number } | null;
-    state: { scoredVersion: number; scoredAt: string } | null;
-    rows: (Omit<MatchRow, 'computedAt' | 'decidedAt'> & { computedAt: string; decidedAt: string | null })[];
-    total: number;
-  }> {
+  async findListingBody(needId: string, page: number, pageSize: number): Promise<{ organisationId: string; body: string } | null> {
+    const offset = (page - 1) * pageSize;
     const [row] = await this.dataSource.query(
-      `SELECT
-         (SELECT json_build_object('organisationId', organisation_id, 'status', status, 'version', version)
-            FROM procurement_needs WHERE id = $1) AS need,
-         (SELECT json_build_object('scoredVersion', scored_version, 'scoredAt', scored_at)
-            FROM need_matching_state WHERE need_id = $1) AS state,
-         (SELECT count(*)::int FROM matches WHERE need_id = $1) AS total,
-         (SELECT coalesce(json_agg(page ORDER BY page.score DESC, page."supplierId"), '[]'::json) FROM (
-            SELECT ${MATCH_COLUMNS.replace('m.score::float8 AS score', 'm.score::float8 AS score')}
-            FROM matches m JOIN organisations o ON o.id = m.supplier_id
-            WHERE m.need_id = $1 ORDER BY m.score DESC, m.supplier_id LIMIT $2 OFFSET $3
-          ) page) AS items`,
-      [needId, limit, offset],
+      `SELECT n.organisation_id AS "organisationId", json_build_object(
+         -- An open need is complete once its current version is scored; a closed or awarded one
+         -- keeps the ranking it had, and a draft has none yet.
+         'status', CASE WHEN s.need_id IS NOT NULL AND (n.status <> 'open' OR s.scored_version >= n.version) THEN 'complete' ELSE 'pending' END,
+         'scoredAt', ${isoText('s.scored_at')},
+         'page', $4::int,
+         'pageSize', $2::int,
+         'total', (SELECT count(*)::int FROM matches WHERE need_id = $1),
+         'items', (SELECT coalesce(json_agg(json_build_object(
+             'supplierId', m.supplier_id, 'supplierName', o.name, 'supplierExternalId', o.external_id,
+             'score', m.score::float8, 'rank', $3::int + m.position,
+             'components', m.components, 'explanation', m.explanation,
+             'decision', CASE WHEN m.decision IS NULL OR m.decided_at IS NULL THEN NULL ELSE json_build_object(
+               'decision', m.decision, 'reason', coalesce(m.decision_reason, ''), 'decidedBy', coalesce(m.decided_by::text, ''),
+               'decidedAt', ${isoText('m.decided_at')}) END,
+             'scorerVersion', m.scorer_version, 'needVersion', m.need_version, 'profileVersion', m.profile_version,
+             'computedAt', ${isoText('m.computed_at')}
+           ) ORDER BY m.position), '[]'::json)
+           FROM (SELECT *, row_number() OVER (ORDER BY score DESC, supplier_id) AS position
+                 FROM (SELECT * FROM matches WHERE need_id = $1 ORDER BY score DESC, supplier_id LIMIT $2 OFFSET $3) ranked_page) m
+           JOIN organisations o ON o.id = m.supplier_id)
+       )::text AS body
+       FROM procurement_needs n LEFT JOIN need_matching_state s ON s.need_id = n.id
+       WHERE n.id = $1`,
+      [needId, pageSize, offset, page],
     );
-    return { need: row.need, state: row.state, rows: row.items, total: row.total };
+    return row ?? null;
   }
 
   async count(needId: string): Promise<number> {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
+import { ReadCache } from 'src/database/read-cache';
 import type { Principal } from 'src/auth/roles';
 import { NotFoundError } from 'src/common/errors/domain-error';
 import { offsetOf, PaginationQueryDto } from 'src/common/pagination/pagination';
-import { DecideMatchDto, MatchItemResponse, MatchPageResponse, OpportunityPageResponse, toMatchItemResponse, toOpportunityResponse } from 'src/matching/dto/match.dto';
+import { DecideMatchDto, MatchItemResponse, OpportunityPageResponse, toMatchItemResponse, toOpportunityResponse } from 'src/matching/dto/match.dto';
 import { MatchesRepository } from 'src/matching/matches.repository';
 import { NeedsService } from 'src/needs/needs.service';
 
@@ -15,26 +16,20 @@ export class MatchesService {
     private readonly matches: MatchesRepository,
     private readonly needs: NeedsService,
     private readonly audit: AuditService,
+    private readonly cache: ReadCache,
   ) {}
 
-  /** A need's ranked matches, for its own organisation (404 for anyone else's need). */
-  async list(principal: Principal, needId: string, query: PaginationQueryDto): Promise<MatchPageResponse> {
-    const offset = offsetOf(query);
-    const { need, state, rows, total } = await this.matches.findListing(needId, offset, query.pageSize);
-    if (!need || need.organisationId !== principal.organisationId) throw new NotFoundError('NEED.NOT_FOUND', 'No such need.');
-    // An open need is complete once its current version is scored; a closed or awarded one keeps
-    // the ranking it had, and a draft has none yet.
-    const complete = state !== null && (need.status !== 'open' || state.scoredVersion >= need.version);
-    return {
-      status: complete ? 'complete' : 'pending',
-      scoredAt: state ? new Date(state.scoredAt).toISOString() : null,
-      page: query.page,
-      pageSize: query.pageSize,
-      total,
-      items: rows.map((row, i) =>
-        toMatchItemResponse({ ...row, computedAt: new Date(row.computedAt), decidedAt: row.decidedAt ? new Date(row.decidedAt) : null }, offset + i + 1),
-      ),
-    };
+  /**
+   * A need's ranked matches, for its own organisation (404 for anyone else's need): the JSON of a
+   * MatchPageResponse, from the read cache when no change has made it stale.
+   */
+  async list(principal: Principal, needId: string, query: PaginationQueryDto): Promise<Buffer> {
+    const listing = await this.cache.body(`matches:${needId}:${query.page}:${query.pageSize}`, [`matches:${needId}`], async () => {
+      const found = await this.matches.findListingBody(needId, query.page, query.pageSize);
+      return found && { body: Buffer.from(found.body), ownerOrganisationId: found.organisationId };
+    });
+    if (!listing || listing.ownerOrganisationId !== principal.organisationId) throw new NotFoundError('NEED.NOT_FOUND', 'No such need.');
+    return listing.body;
   }
 
   /** Records the buyer's shortlist or reject decision on a suggested match. */

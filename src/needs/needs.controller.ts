@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles } from 'src/auth/auth.decorators';
 import { Principal } from 'src/auth/roles';
@@ -26,9 +26,9 @@ export class NeedsController {
   @Public()
   @ApiOperation({ summary: "List needs: published ones for everyone, plus the reader's organisation's drafts." })
   @ApiOkResponse({ type: NeedPageResponse })
-  async list(@CurrentPrincipal() principal: Principal | null, @Query() query: NeedListQueryDto): Promise<NeedPageResponse> {
-    const page = await this.needs.list(principal, query);
-    return { ...page, items: page.items.map(toNeedResponse) };
+  @Header('content-type', 'application/json; charset=utf-8')
+  list(@CurrentPrincipal() principal: Principal | null, @Query() query: NeedListQueryDto): Promise<Buffer> {
+    return this.needs.listBody(principal, query);
   }
 
   @Get(':id')

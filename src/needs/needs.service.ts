@@ -5,7 +5,8 @@ import type { Principal } from 'src/auth/roles';
 import { ConflictError, DomainError, FieldError, NotFoundError, ValidationFailedError } from 'src/common/errors/domain-error';
 import { offsetOf, Page } from 'src/common/pagination/pagination';
 import { CpvService } from 'src/cpv/cpv.service';
-import { CreateNeedDto, NeedListQueryDto, UpdateNeedDto } from 'src/needs/dto/need.dto';
+import { ReadCache } from 'src/database/read-cache';
+import { CreateNeedDto, NeedListQueryDto, toNeedResponse, UpdateNeedDto } from 'src/needs/dto/need.dto';
 import { isEditable, isPublished, NeedAction, transition } from 'src/needs/domain/need-lifecycle';
 import { NeedsRepository, NeedValues } from 'src/needs/needs.repository';
 import { ProcurementNeedEntity } from 'src/needs/procurement-need.entity';
@@ -23,6 +24,7 @@ export class NeedsService {
     private readonly roadmap: RoadmapService,
     private readonly audit: AuditService,
     private readonly jobs: JobsService,
+    private readonly cache: ReadCache,
   ) {}
 
   async create(principal: Principal, input: CreateNeedDto): Promise<ProcurementNeedEntity> {
@@ -47,6 +49,20 @@ export class NeedsService {
       limit: query.pageSize,
     });
     return { items, page: query.page, pageSize: query.pageSize, total };
+  }
+
+  /**
+   * The JSON of a NeedPageResponse for this reader and query (a public and busy read), from the read
+   * cache when no change to a need has made it stale.
+   */
+  async listBody(principal: Principal | null, query: NeedListQueryDto): Promise<Buffer> {
+    // The reader's organisation is part of the key: its drafts are in its lists and in no one else's.
+    const key = `needs:${principal?.organisationId ?? ''}:${JSON.stringify(query)}`;
+    const cached = await this.cache.body(key, ['needs'], async () => {
+      const page = await this.list(principal, query);
+      return { body: Buffer.from(JSON.stringify({ ...page, items: page.items.map(toNeedResponse) })) };
+    });
+    return cached!.body;
   }
 
   /** A need the reader may see: published, or its own organisation's. Anything else is 404. */
