@@ -1,15 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { AppConfig } from 'src/config/app-config';
 import { ProblemDetailsFilter } from 'src/common/http/problem-details.filter';
-import { RequestDeadlineInterceptor } from 'src/common/http/request-deadline.interceptor';
 import { AuditModule } from 'src/audit/audit.module';
 import { AuthModule } from 'src/auth/auth.module';
 import { ContractsModule } from 'src/contracts/contracts.module';
 import { CoreModule } from 'src/core.module';
 import { CpvModule } from 'src/cpv/cpv.module';
 import { HealthModule } from 'src/health/health.module';
-import { IdempotencyModule } from 'src/idempotency/idempotency.module';
 import { ImportsModule } from 'src/imports/imports.module';
 import { MatchingModule } from 'src/matching/matching.module';
 import { NeedsModule } from 'src/needs/needs.module';
@@ -31,7 +29,6 @@ export class AppModule {
         CoreModule.forRoot(config),
         AuditModule,
         AuthModule,
-        IdempotencyModule,
         OrganisationsModule,
         UsersModule,
         HealthModule,
@@ -48,7 +45,6 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_INTERCEPTOR, useClass: RequestDeadlineInterceptor },
       ],
     };
   }

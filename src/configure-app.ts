@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from 'src/config/app-config';
+import { registerRequestDeadline } from 'src/common/http/request-deadline';
 import { createValidationPipe } from 'src/common/http/validation.pipe';
 import { ReadCache } from 'src/database/read-cache';
 import { registerImportBodyParsers } from 'src/imports/import-upload';
@@ -72,6 +73,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  registerRequestDeadline(fastify, config.requestTimeoutMs);
   // Read your writes: whatever a write changed, this process's cached answers are dropped before the
   // client hears the write is done (PostgreSQL's notification, which tells the other processes,
   // arrives a few milliseconds later).

@@ -5,6 +5,7 @@ import { AppConfig } from 'src/config/app-config';
 import { AppConfigModule } from 'src/config/app-config.module';
 import { buildDataSourceOptions } from 'src/database/data-source-options';
 import { ReadCacheModule } from 'src/database/read-cache';
+import { IdempotencyModule } from 'src/idempotency/idempotency.module';
 import { loggerOptions } from 'src/logging/logger.options';
 import { QueueModule } from 'src/queue/queue.module';
 
@@ -25,6 +26,8 @@ export class CoreModule {
         }),
         QueueModule,
         ReadCacheModule,
+        // Global: any module with POST routes needs its interceptor, in the worker process too.
+        IdempotencyModule,
       ],
       exports: [AppConfigModule, QueueModule],
     };

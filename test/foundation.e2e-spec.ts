@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from 'src/database/data-source-options';
 import { prepareDatabase } from 'src/database/prepare-database';
+import { profileBody, signIn } from './support/actors';
 import { createTestApp, TestApp } from './support/test-app';
 import { dropTestDatabase, newTestDatabaseName } from './support/test-database';
-import { testConfig } from './support/test-environment';
+import { TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, testConfig } from './support/test-environment';
 import { TcpProxy } from './support/tcp-proxy';
 import { waitFor } from './support/wait-for';
 
@@ -179,6 +180,7 @@ describe('Database preparation', () => {
 });
 
 describe('Readiness when a dependency goes away', () => {
+  const DEADLINE_MS = 800;
   const redisProxy = new TcpProxy('127.0.0.1', 6379);
   const postgresProxy = new TcpProxy('127.0.0.1', 5432);
   let t: TestApp;
@@ -193,6 +195,7 @@ describe('Readiness when a dependency goes away', () => {
       env: {
         REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         DATABASE_URL: `postgres://postgres@127.0.0.1:${postgresPort}/${database}`,
+        REQUEST_TIMEOUT_MS: String(DEADLINE_MS),
       },
     });
   });
@@ -222,6 +225,35 @@ describe('Readiness when a dependency goes away', () => {
       timeoutMs: 15_000,
       what: 'readiness after Redis returns',
     });
+  });
+
+  it('answers 503 at the request deadline while PostgreSQL accepts but answers nothing, except on the long-running import routes', async () => {
+    await t.http().get('/api/v1/roadmap/aims').expect(200);
+    const importer = await signIn(t, TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD);
+    postgresProxy.freeze();
+    try {
+      const started = Date.now();
+      const res = await t.http().get('/api/v1/roadmap/aims');
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 503, code: 'SERVICE.TIMEOUT', requestId: expect.any(String) });
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1000);
+
+      // An import may take longer than the deadline: it is answered when PostgreSQL answers.
+      const upload = t.http()
+        .post('/api/v1/imports/suppliers')
+        .set('authorization', `Bearer ${importer}`)
+        .set('content-type', 'application/x-ndjson')
+        .send(`${JSON.stringify({ externalId: 'deadline-1', name: 'Deadline Ltd', profile: profileBody() })}\n`);
+      const answered = upload.then((r) => r);
+      await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS * 2));
+      postgresProxy.thaw();
+      const answer = await answered;
+      expect([answer.status, answer.body.code]).toEqual([202, undefined]);
+    } finally {
+      postgresProxy.thaw();
+    }
+    await t.http().get('/api/v1/roadmap/aims').expect(200);
   });
 
   it('answers 503 within 2 seconds while PostgreSQL is unreachable, and 200 again once it is back', async () => {

@@ -1,3 +1,7 @@
+import { RequestMethod } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import { IdempotencyInterceptor } from 'src/idempotency/idempotency.interceptor';
 import { createWorld, needBody, World } from './support/actors';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -55,6 +59,24 @@ describe('Idempotency-Key', () => {
     const first = await t.http().post(`/api/v1/needs/${need.id}/publish`).auth(w.buyerA.token, { type: 'bearer' }).set('idempotency-key', 'publish-1').expect(200);
     const retry = await t.http().post(`/api/v1/needs/${need.id}/publish`).auth(w.buyerA.token, { type: 'bearer' }).set('idempotency-key', 'publish-1').expect(200);
     expect(retry.body).toEqual(first.body);
+  });
+
+  it('is on every POST route of the API', () => {
+    const posts: string[] = [];
+    const missing: string[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const controller of module.controllers.values()) {
+        const prototype = (controller.metatype as { prototype: Record<string, unknown> }).prototype;
+        for (const name of Object.getOwnPropertyNames(prototype)) {
+          const handler = prototype[name];
+          if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+          posts.push(`${controller.name}.${name}`);
+          if (!(Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []).includes(IdempotencyInterceptor)) missing.push(`${controller.name}.${name}`);
+        }
+      }
+    }
+    expect(posts.length).toBeGreaterThanOrEqual(17);
+    expect(missing).toEqual([]);
   });
 
   it('refuses a malformed key naming the header', async () => {

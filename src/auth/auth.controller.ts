@@ -4,6 +4,7 @@ import { CurrentPrincipal, Public } from 'src/auth/auth.decorators';
 import { AuthService } from 'src/auth/auth.service';
 import { LoginDto, MeResponse, RegisterSupplierDto, TokenResponse } from 'src/auth/dto/auth.dto';
 import { Principal } from 'src/auth/roles';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -12,6 +13,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for a bearer token (429 after repeated failures).' })
   @ApiOkResponse({ type: TokenResponse })
@@ -21,6 +23,7 @@ export class AuthController {
 
   @Public()
   @Post('register-supplier')
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @ApiOperation({ summary: 'A supplier signs itself up: creates the organisation and its first user.' })
   @ApiCreatedResponse({ type: TokenResponse })

@@ -16,6 +16,7 @@ import {
   SubmitReviewDto,
 } from 'src/contracts/dto/contract.dto';
 import { OutcomeReviewsService } from 'src/contracts/outcome-reviews.service';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 class ContractListQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') supplierId?: string;
@@ -32,6 +33,7 @@ export class ContractsController {
   ) {}
 
   @Post('needs/:id/award')
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @Roles('buyer')
   @ApiBearerAuth()
@@ -58,6 +60,7 @@ export class ContractsController {
   }
 
   @Post('contracts/:id/reviews')
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @Roles('reviewer')
   @ApiBearerAuth()
@@ -68,6 +71,7 @@ export class ContractsController {
   }
 
   @Post('contracts/:id/reviews/:reviewId/approve')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles('reviewer')
   @ApiBearerAuth()
@@ -83,6 +87,7 @@ export class ContractsController {
   }
 
   @Post('contracts/:id/reviews/:reviewId/reject')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles('reviewer')
   @ApiBearerAuth()

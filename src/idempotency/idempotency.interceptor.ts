@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { createHash } from 'node:crypto';
@@ -74,3 +74,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
+/**
+ * On every POST route (a test checks none is missed): the route takes an Idempotency-Key. Per route
+ * rather than global because each Nest interceptor costs every request it wraps, reads included.
+ */
+export const AcceptsIdempotencyKey = () => UseInterceptors(IdempotencyInterceptor);

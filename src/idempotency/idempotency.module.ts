@@ -1,9 +1,11 @@
-import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Global, Module } from '@nestjs/common';
 import { IdempotencyInterceptor } from 'src/idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from 'src/idempotency/idempotency.repository';
 
+/** Global: every feature's POST routes use the interceptor (see AcceptsIdempotencyKey). */
+@Global()
 @Module({
-  providers: [IdempotencyRepository, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [IdempotencyRepository, IdempotencyInterceptor],
+  exports: [IdempotencyRepository, IdempotencyInterceptor],
 })
 export class IdempotencyModule {}

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
+import { withRouteConfig } from 'src/common/http/route-config';
 import { errorCodes, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import { AppConfig } from 'src/config/app-config';
 import { DomainError } from 'src/common/errors/domain-error';
@@ -22,7 +22,7 @@ const ROUTE_CONFIG_KEY = 'streamedImport';
 const ORIGINAL_TYPE = Symbol('importMediaType');
 
 /** Marks a route as an import: its body arrives as an {@link ImportUpload} of up to importBodyLimitBytes. */
-export const ImportRoute = () => RouteConfig({ [ROUTE_CONFIG_KEY]: true });
+export const ImportRoute = () => withRouteConfig({ [ROUTE_CONFIG_KEY]: true });
 
 /** An upload on its way in: the raw body stream, never buffered whole. */
 export class ImportUpload {

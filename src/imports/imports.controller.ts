@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from 'src/auth/auth.decorators';
-import { NoRequestDeadline } from 'src/common/http/request-deadline.interceptor';
+import { NoRequestDeadline } from 'src/common/http/request-deadline';
 import { Principal } from 'src/auth/roles';
 import { IdParam } from 'src/common/http/id-param';
 import { PaginationQueryDto } from 'src/common/pagination/pagination';
@@ -10,6 +10,7 @@ import { API_PREFIX } from 'src/configure-app';
 import { ImportNeedsQueryDto, ImportPageResponse, ImportResponse, toImportResponse } from 'src/imports/dto/import.dto';
 import { CSV_MEDIA_TYPE, ImportRoute, ImportUpload, JSON_MEDIA_TYPE, NDJSON_MEDIA_TYPE, UploadBody } from 'src/imports/import-upload';
 import { ImportsService } from 'src/imports/imports.service';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 const FILE_BODY = { schema: { type: 'string', format: 'binary' } };
 
@@ -20,6 +21,7 @@ export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
   @Post('suppliers')
+  @AcceptsIdempotencyKey()
   @NoRequestDeadline()
   @Roles('admin')
   @HttpCode(202)
@@ -43,6 +45,7 @@ export class ImportsController {
   }
 
   @Post('needs')
+  @AcceptsIdempotencyKey()
   @NoRequestDeadline()
   @Roles('buyer')
   @HttpCode(202)

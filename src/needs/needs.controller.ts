@@ -6,6 +6,7 @@ import { IdParam } from 'src/common/http/id-param';
 import { IfMatchVersion } from 'src/common/http/if-match';
 import { CreateNeedDto, NeedListQueryDto, NeedPageResponse, NeedResponse, toNeedResponse, UpdateNeedDto } from 'src/needs/dto/need.dto';
 import { NeedsService } from 'src/needs/needs.service';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 @ApiTags('needs')
 @Controller('needs')
@@ -13,6 +14,7 @@ export class NeedsController {
   constructor(private readonly needs: NeedsService) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @Roles('buyer')
   @ApiBearerAuth()
@@ -55,6 +57,7 @@ export class NeedsController {
   }
 
   @Post(':id/publish')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles('buyer')
   @ApiBearerAuth()
@@ -65,6 +68,7 @@ export class NeedsController {
   }
 
   @Post(':id/close')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles('buyer')
   @ApiBearerAuth()
@@ -75,6 +79,7 @@ export class NeedsController {
   }
 
   @Post(':id/cancel')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles('buyer')
   @ApiBearerAuth()

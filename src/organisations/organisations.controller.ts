@@ -7,6 +7,7 @@ import { ORGANISATION_KINDS, OrganisationKind, Principal } from 'src/auth/roles'
 import { Page, PaginationQueryDto } from 'src/common/pagination/pagination';
 import { CreateOrganisationDto, OrganisationResponse, toOrganisationResponse } from 'src/organisations/dto/organisation.dto';
 import { OrganisationsService } from 'src/organisations/organisations.service';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 class OrganisationListQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: ORGANISATION_KINDS })
@@ -30,6 +31,7 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a buyer or supplier organisation (admin).' })
   @ApiCreatedResponse({ type: OrganisationResponse })

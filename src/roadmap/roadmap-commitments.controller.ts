@@ -15,6 +15,7 @@ import {
   UpdateCommitmentDto,
 } from 'src/roadmap/dto/roadmap-commitment.dto';
 import { RoadmapCommitmentsService } from 'src/roadmap/roadmap-commitments.service';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 @ApiTags('roadmap')
 @Controller('roadmap/commitments')
@@ -22,6 +23,7 @@ export class RoadmapCommitmentsController {
   constructor(private readonly commitments: RoadmapCommitmentsService) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @Roles('admin')
   @ApiBearerAuth()
@@ -65,6 +67,7 @@ export class RoadmapCommitmentsController {
   }
 
   @Post(':id/indicators')
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @Roles('admin')
   @ApiBearerAuth()

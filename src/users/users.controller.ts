@@ -4,6 +4,7 @@ import { CurrentPrincipal, Roles } from 'src/auth/auth.decorators';
 import { Principal } from 'src/auth/roles';
 import { CreateUserDto, toUserResponse, UserResponse } from 'src/users/dto/user.dto';
 import { UsersService } from 'src/users/users.service';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a user of an organisation (admin). The password hash is never returned.' })
   @ApiCreatedResponse({ type: UserResponse })

@@ -14,6 +14,7 @@ import {
   WebhookPageResponse,
 } from 'src/webhooks/dto/webhook.dto';
 import { WebhooksService } from 'src/webhooks/webhooks.service';
+import { AcceptsIdempotencyKey } from 'src/idempotency/idempotency.interceptor';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -22,6 +23,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   @HttpCode(201)
   @Roles('supplier')
   @ApiOperation({
