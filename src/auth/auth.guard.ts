@@ -4,12 +4,14 @@ import { JwtService } from '@nestjs/jwt';
 import { PUBLIC_KEY, ROLES_KEY } from 'src/auth/auth.decorators';
 import { Principal, Role, ROLES } from 'src/auth/roles';
 import { DomainError } from 'src/common/errors/domain-error';
+import { VerifiedTokens } from 'src/auth/domain/verified-tokens';
 
 interface AccessTokenClaims {
   sub: string;
   role: Role;
   org: string | null;
   typ: 'access';
+  exp?: number;
 }
 
 /**
@@ -19,6 +21,8 @@ interface AccessTokenClaims {
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly verified = new VerifiedTokens<Principal>(10_000);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
@@ -48,10 +52,14 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header.trim());
     const invalid = () => new DomainError('unauthenticated', 'AUTH.INVALID_TOKEN', 'The bearer token is invalid or expired.');
     if (!match) throw invalid();
+    const known = this.verified.get(match[1], Date.now());
+    if (known) return known;
     try {
       const claims = await this.jwt.verifyAsync<AccessTokenClaims>(match[1], { algorithms: ['HS256'] });
       if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) throw invalid();
-      return { userId: claims.sub, role: claims.role, organisationId: claims.org ?? null };
+      const principal: Principal = Object.freeze({ userId: claims.sub, role: claims.role, organisationId: claims.org ?? null });
+      if (typeof claims.exp === 'number') this.verified.set(match[1], principal, claims.exp * 1000);
+      return principal;
     } catch (error) {
       if (error instanceof DomainError) throw error;
       throw invalid();
