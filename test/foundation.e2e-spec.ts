@@ -238,6 +238,9 @@ describe('Readiness when a dependency goes away', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 503, code: 'SERVICE.TIMEOUT', requestId: expect.any(String) });
       expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1000);
+      // A write too (its body already read when the deadline comes).
+      const write = await t.http().post('/api/v1/organisations').set('authorization', `Bearer ${importer}`).send({ kind: 'buyer', name: 'Frozen Dept' });
+      expect([write.status, write.body.code]).toEqual([503, 'SERVICE.TIMEOUT']);
 
       // An import may take longer than the deadline: it is answered when PostgreSQL answers.
       const upload = t.http()

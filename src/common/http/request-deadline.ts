@@ -37,7 +37,8 @@ export function registerRequestDeadline(fastify: FastifyInstance, timeoutMs: num
 }
 
 function answerTimeout(request: FastifyRequest, reply: FastifyReply): void {
-  if (reply.sent || request.raw.destroyed) return;
+  // Not request.raw.destroyed: a request's stream is destroyed as soon as its body has been read.
+  if (reply.sent || reply.raw.destroyed) return;
   const body = { ...problem(503, 'SERVICE.TIMEOUT', 'The service could not answer in time; try again shortly.'), requestId: String(request.id) };
   void reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
