@@ -110,7 +110,9 @@ export function prepareCpvCodes(codes: readonly string[]): PreparedCpvCodes {
     kept.push(code.trim());
     digits.push(d);
   }
-  return { codes: kept, digits };
+  // Exact-length copies: arrays grown by push keep room for 17 elements, and an index holds one
+  // prepared list per profile.
+  return { codes: kept.slice(), digits: digits.slice() };
 }
 
 /** Compares every need code with every supplier code and keeps the deepest shared level. */

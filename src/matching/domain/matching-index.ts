@@ -668,6 +668,16 @@ export class MatchingIndex {
       this.computeRanks(query, Math.max(lowestRank, DIVISION_RANK), rankedFrom, rankCounts);
       rankedFrom = lowestRank;
     }
+    // Every term's bound at once is loose: no document holds each term at its highest impact. The
+    // sample's sums are exact over the seed terms, so per rank, the best of them plus the bounds of
+    // the other terms bounds every document of that rank; a rank that cannot reach what it needs is
+    // left out like those below it. Worth a pass over the seed lists only when the ranks at stake
+    // are the broad ones, which hold the most documents (and the unranked, the costliest).
+    if (lowestRank < CLASS_RANK) {
+      const seedBest = this.seedBestByRank(termIds, active, seed);
+      const othersBound = prefix[n] - seedMass;
+      while (lowestRank < RANK_COUNT && needed[lowestRank] > seedBest[lowestRank] + othersBound) lowestRank++;
+    }
     const unranked = lowestRank === 0;
     const bound = (j: number): number => prefix[j + 1] - prefix[j];
     // Ranked documents are all visited, so their left-out terms (the smallest bounds) are bounded
@@ -738,16 +748,20 @@ export class MatchingIndex {
     // Probing needs doc-id order; only a pass over every document gives it already.
     if (!allDocuments) this.candidates.subarray(0, count).sort();
 
-    // 5. Probe the left-out terms for the candidates, largest bound first.
+    // 5. Probe the left-out terms for the candidates, largest bound first. The unranked documents
+    // often all drop out before their terms are probed: a term left out for them alone is then
+    // skipped rather than read for nothing.
+    let unrankedLeft = unranked ? this.countUnranked(count) : 0;
     for (let j = n - 1; j >= 0 && count > 0; j--) {
       const forRanked = j < cutRanked;
-      const forUnranked = leftOutUnranked[j] === 1;
+      const forUnranked = leftOutUnranked[j] === 1 && unrankedLeft > 0;
       if (!forRanked && !forUnranked) continue;
       this.probe(termIds[active[j]], weights[active[j]], count, forRanked, forUnranked);
       for (let rank = lowestRank; rank < RANK_COUNT; rank++) {
         floor[rank] = needed[rank] - (rank === 0 ? leftOutBefore[j] : prefix[Math.min(j, cutRanked)]);
       }
       count = this.narrow(count, floor);
+      if (unrankedLeft > 0) unrankedLeft = this.countUnranked(count);
     }
 
     const top = this.selectTop(query, ideal, limit, count);
@@ -989,12 +1003,10 @@ export class MatchingIndex {
   }
 
   private internEligibilityGroup(profile: SupplierProfileInput): number {
-    // Most profiles repeat a combination seen before, as written: their key as written (each slug
-    // length-prefixed, so that no two lists share one) finds the group without normalising.
-    let written = '';
-    for (const region of profile.regions) written += `${region.length}:${region}`;
-    written += '|';
-    for (const certification of profile.certifications) written += `${certification.length}:${certification}`;
+    // Most profiles repeat a combination seen before, as written: their key as written finds the
+    // group without normalising. JSON keeps any two lists apart and, unlike a string built by
+    // concatenation, is one flat string (a kept key costs its characters, not a tree of pieces).
+    const written = JSON.stringify([profile.regions, profile.certifications]);
     const known = this.groupIdOfWritten.get(written);
     if (known !== undefined) return known;
     const group = this.internNormalisedGroup(profile);
@@ -1560,6 +1572,32 @@ export class MatchingIndex {
     this.touchedCount = n;
   }
 
+  /**
+   * Per CPV rank, the highest sum so far among the documents of the seed terms' postings (0 when
+   * none): with only the seed terms added, every document of that rank has at most this much of them.
+   */
+  private seedBestByRank(termIds: Int32Array, active: readonly number[], seed: readonly boolean[]): Float64Array {
+    const best = new Float64Array(RANK_COUNT);
+    const scores = this.scores;
+    const ranks = this.cpvRanks;
+    const keepBest = (doc: number): void => {
+      const rank = ranks[doc];
+      if (scores[doc] > best[rank]) best[rank] = scores[doc];
+    };
+    for (let j = 0; j < active.length; j++) {
+      if (!seed[j]) continue;
+      const term = termIds[active[j]];
+      if (term < this.baseTermCount) {
+        const docs = this.baseDocs;
+        const end = this.baseStart[term + 1];
+        for (let p = this.baseStart[term]; p < end; p++) keepBest(docs[p]);
+      }
+      const appended = this.appendedDocs[term];
+      if (appended !== undefined) for (const doc of appended) keepBest(doc);
+    }
+    return best;
+  }
+
   /** Lists in touchedDocs the documents of a term's postings that are not listed yet. */
   private noteTouched(term: number): void {
     const marks = this.docMarks;
@@ -1729,6 +1767,15 @@ export class MatchingIndex {
       if (scores[doc] >= floor[ranks[doc]]) candidates[kept++] = doc;
     }
     return kept;
+  }
+
+  /** How many of the first `count` candidates are unranked. */
+  private countUnranked(count: number): number {
+    const ranks = this.cpvRanks;
+    const candidates = this.candidates;
+    let unranked = 0;
+    for (let i = 0; i < count; i++) if (ranks[candidates[i]] === 0) unranked++;
+    return unranked;
   }
 
   /**
