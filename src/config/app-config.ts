@@ -43,6 +43,8 @@ export interface AppConfig {
   loginFailureWindowSeconds: number;
   /** How many matches each need keeps. */
   matchesPerNeed: number;
+  /** How many need-scoring jobs a matching worker scores and writes together (one transaction). */
+  matchingBatchSize: number;
   ocidPrefix: string;
   webhooksAllowPrivate: boolean;
   /** Memory for the API's cache of hot read answers (MB); 0 turns it off. */
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginFailureLimit: reader.integer('LOGIN_FAILURE_LIMIT', 10, 1, 10_000),
     loginFailureWindowSeconds: reader.integer('LOGIN_FAILURE_WINDOW_SECONDS', 15 * 60, 1, 24 * 60 * 60),
     matchesPerNeed: reader.integer('MATCHES_PER_NEED', 100, 1, 10_000),
+    matchingBatchSize: reader.integer('MATCHING_BATCH_SIZE', 32, 1, 1000),
     ocidPrefix: reader.pattern('OCID_PREFIX', 'ocds-pmatch', /^ocds-[a-z0-9-]{1,40}$/, 'an OCDS prefix such as ocds-abc123'),
     webhooksAllowPrivate: reader.boolean('WEBHOOKS_ALLOW_PRIVATE', false),
     readCacheMaxMb: reader.integer('READ_CACHE_MAX_MB', 64, 0, 4096),

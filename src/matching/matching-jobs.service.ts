@@ -3,8 +3,13 @@ import { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.module';
 import { SCORER_VERSION } from 'src/matching/domain/match-scoring';
 import { MatchingCorpusService } from 'src/matching/matching-corpus.service';
-import { MatchingRepository, ScoredMatch } from 'src/matching/matching.repository';
+import { MatchingRepository, NeedRanking, NeedRow, ScoredMatch } from 'src/matching/matching.repository';
 import { JobsService } from 'src/queue/jobs.service';
+
+export interface NeedScored {
+  scored: boolean;
+  matches: number;
+}
 
 export type ReportProgress = (progress: number | object) => Promise<void>;
 
@@ -27,22 +32,51 @@ export class MatchingJobsService {
    * Scores an open need against every profile and keeps its best matches. A need that is no longer
    * open, or whose current version is already scored, is left alone.
    */
-  async scoreNeed(needId: string, options: { force?: boolean } = {}): Promise<{ scored: boolean; matches: number }> {
-    const need = await this.repository.findNeed(needId);
-    if (!need || need.status !== 'open') return { scored: false, matches: 0 };
-    if (!options.force && need.scoredVersion !== null && need.scoredVersion >= need.version) return { scored: false, matches: 0 };
+  async scoreNeed(needId: string, options: { force?: boolean } = {}): Promise<NeedScored> {
+    const [outcome] = await this.scoreNeeds([needId], options);
+    return outcome;
+  }
+
+  /**
+   * {@link scoreNeed} for several needs at once, their matches written in one transaction: one round
+   * of queries and one commit for the lot is what lets a worker keep up with a burst of publishes.
+   * Outcomes are in the order of `needIds` (an id given twice is scored once).
+   */
+  async scoreNeeds(needIds: string[], options: { force?: boolean } = {}): Promise<NeedScored[]> {
+    const needs = await this.repository.findNeeds([...new Set(needIds)]);
+    const due = needs.filter(
+      (need) => need.status === 'open' && (options.force || need.scoredVersion === null || need.scoredVersion < need.version),
+    );
+    const rankings = due.length ? await this.rankNeeds(due) : [];
+    await this.repository.replaceNeedMatches(rankings, SCORER_VERSION, new Date());
+    const kept = new Map(rankings.map((r) => [r.needId, r.ranked.length]));
+    return needIds.map((needId) => {
+      const matches = kept.get(needId);
+      return matches === undefined ? { scored: false, matches: 0 } : { scored: true, matches };
+    });
+  }
+
+  /** Ranks each need against the current profile index, keeping its decided suppliers whatever their rank. */
+  private async rankNeeds(needs: (NeedRow & { scoredVersion: number | null })[]): Promise<NeedRanking[]> {
     await this.corpus.syncProfileIndex();
-    const query = this.corpus.prepare(need);
-    const ranked = this.corpus.index.topMatches(query, this.config.matchesPerNeed).map((match) => this.withVersion(match));
-    const rankedIds = new Set(ranked.map((m) => m.supplierId));
-    // Suppliers a buyer has decided on stay listed with a fresh score, whatever their rank now.
-    const decided = (await this.repository.decidedSupplierIds(needId))
-      .filter((supplierId) => !rankedIds.has(supplierId))
-      .map((supplierId) => this.corpus.index.scorePair(query, supplierId))
-      .filter((match) => match !== null)
-      .map((match) => this.withVersion(match));
-    await this.repository.replaceNeedMatches({ needId, version: need.version }, ranked, decided, SCORER_VERSION, new Date());
-    return { scored: true, matches: ranked.length };
+    // Only a need scored before can hold decided matches (its state row comes with its first matches).
+    const decidedByNeed = await this.repository.decidedSupplierIds(needs.filter((need) => need.scoredVersion !== null).map((need) => need.needId));
+    const rankings: NeedRanking[] = [];
+    for (const need of needs) {
+      const query = this.corpus.prepare(need);
+      const ranked = this.corpus.index.topMatches(query, this.config.matchesPerNeed).map((match) => this.withVersion(match));
+      const rankedIds = new Set(ranked.map((m) => m.supplierId));
+      // Suppliers a buyer has decided on stay listed with a fresh score, whatever their rank now.
+      const decidedRescored = (decidedByNeed.get(need.needId) ?? [])
+        .filter((supplierId) => !rankedIds.has(supplierId))
+        .map((supplierId) => this.corpus.index.scorePair(query, supplierId))
+        .filter((match) => match !== null)
+        .map((match) => this.withVersion(match));
+      rankings.push({ needId: need.needId, version: need.version, ranked, decidedRescored });
+      // Each ranking is milliseconds of CPU: let requests and lock renewals through between them.
+      await yieldToEventLoop();
+    }
+    return rankings;
   }
 
   /** Re-scores one changed profile against every open need, changing only the rows it affects. */
@@ -84,7 +118,7 @@ export class MatchingJobsService {
     }
     await this.repository.applySupplierScores({ supplierId, version }, { upserts, removals }, keep, SCORER_VERSION, new Date());
     // A supplier that left a need's best matches leaves a gap: re-rank those needs in full now.
-    for (const needId of removals) await this.scoreNeed(needId, { force: true });
+    for (const batch of chunks(removals, this.config.matchingBatchSize)) await this.scoreNeeds(batch, { force: true });
     await report?.({ needs: openNeeds.length, entered: upserts.length, left: removals.length });
     return { needs: openNeeds.length, entered: upserts.length, left: removals.length };
   }
@@ -93,10 +127,10 @@ export class MatchingJobsService {
   async rescoreOpenNeeds(report?: ReportProgress): Promise<number> {
     const needs = await this.repository.openNeedIds();
     let done = 0;
-    for (const { needId } of needs) {
-      await this.scoreNeed(needId, { force: true });
-      done++;
-      if (report && done % 100 === 0) await report(Math.round((done / needs.length) * 100));
+    for (const batch of chunks(needs.map((need) => need.needId), this.config.matchingBatchSize)) {
+      await this.scoreNeeds(batch, { force: true });
+      done += batch.length;
+      await report?.(Math.round((done / needs.length) * 100));
     }
     await report?.(100);
     return done;
@@ -119,4 +153,14 @@ export class MatchingJobsService {
   private withVersion<T extends { supplierId: string }>(match: T): T & { profileVersion: number } {
     return { ...match, profileVersion: this.corpus.profileVersion(match.supplierId) ?? 0 };
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

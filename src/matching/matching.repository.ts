@@ -24,6 +24,21 @@ export interface ChangeCursor {
 
 export const CURSOR_START_KEY = '00000000-0000-0000-0000-000000000000';
 
+/** A need's new ranking, with the decided matches that fell out of it re-scored. */
+export interface NeedRanking {
+  needId: string;
+  version: number;
+  ranked: ScoredMatch[];
+  decidedRescored: ScoredMatch[];
+}
+
+/** One match row to write: a match of a need at the need's version. */
+interface MatchWrite {
+  needId: string;
+  needVersion: number;
+  match: ScoredMatch;
+}
+
 export interface NeedThreshold {
   needId: string;
   matchCount: number;
@@ -78,58 +93,65 @@ export class MatchingRepository {
     return rows.map((row: Record<string, unknown>) => ({ ...toNeed(row), changeXid: row.changeXid as string }));
   }
 
-  /** A need with the version its matches were last scored at (null when never). */
-  async findNeed(needId: string): Promise<(NeedRow & { scoredVersion: number | null }) | null> {
+  /** Needs with the version their matches were last scored at (null when never); unknown ids are left out. */
+  async findNeeds(needIds: string[]): Promise<(NeedRow & { scoredVersion: number | null })[]> {
     const rows = await this.dataSource.query(
       `SELECT ${NEED_COLUMNS}, s.scored_version AS "scoredVersion"
-       FROM procurement_needs n LEFT JOIN need_matching_state s ON s.need_id = n.id WHERE n.id = $1`,
-      [needId],
+       FROM procurement_needs n LEFT JOIN need_matching_state s ON s.need_id = n.id WHERE n.id = ANY($1::uuid[])`,
+      [needIds],
     );
-    return rows.length ? { ...toNeed(rows[0]), scoredVersion: rows[0].scoredVersion } : null;
+    return rows.map((row: Record<string, unknown>) => ({ ...toNeed(row), scoredVersion: row.scoredVersion as number | null }));
+  }
+
+  /** One need with the version its matches were last scored at (null when never). */
+  async findNeed(needId: string): Promise<(NeedRow & { scoredVersion: number | null }) | null> {
+    const [need] = await this.findNeeds([needId]);
+    return need ?? null;
   }
 
   /**
-   * Replaces a need's kept matches with a new ranking, in one transaction serialised per need:
-   * upserts the new rows, drops kept rows that fell out (unless a buyer decided on them, whose scores
-   * are refreshed instead), and records the version scored.
+   * Replaces the kept matches of several needs with their new rankings, in one transaction serialised
+   * per need (all of them or none): upserts the new rows, drops kept rows that fell out (unless a buyer
+   * decided on them, whose scores are refreshed instead), and records the versions scored. A need
+   * whose newer version was scored meanwhile is left as it is.
    */
-  async replaceNeedMatches(
-    need: { needId: string; version: number },
-    ranked: ScoredMatch[],
-    decidedRescored: ScoredMatch[],
-    scorerVersion: string,
-    now: Date,
-  ): Promise<void> {
+  async replaceNeedMatches(rankings: NeedRanking[], scorerVersion: string, now: Date): Promise<void> {
+    if (rankings.length === 0) return;
     // Webhook events for matches that newly qualify are recorded with the matches, sent after commit.
-    let webhookEvents: string[] = [];
+    const webhookEvents: string[] = [];
     await this.dataSource.transaction(async (manager) => {
-      await lockNeeds(manager, [need.needId]);
-      // A newer version may have been scored while this job waited: never go back.
-      const [state] = await manager.query(`SELECT scored_version FROM need_matching_state WHERE need_id = $1`, [need.needId]);
-      if (state && state.scored_version > need.version) return;
-      const rows = [...ranked, ...decidedRescored];
-      await upsertMatches(manager, need.needId, need.version, rows, scorerVersion, now);
-      await manager.query(
-        `DELETE FROM matches WHERE need_id = $1 AND decision IS NULL AND NOT (supplier_id = ANY($2::uuid[]))`,
-        [need.needId, ranked.map((m) => m.supplierId)],
+      await withoutJit(manager);
+      await lockNeeds(manager, rankings.map((r) => r.needId));
+      const scoredVersions = await scoredVersionsOf(manager, rankings.map((r) => r.needId));
+      // A newer version may have been scored while these rankings were computed: never go back.
+      const fresh = rankings.filter((r) => (scoredVersions.get(r.needId) ?? 0) <= r.version);
+      if (fresh.length === 0) return;
+      await upsertMatches(
+        manager,
+        fresh.flatMap((r) => [...r.ranked, ...r.decidedRescored].map((match) => ({ needId: r.needId, needVersion: r.version, match }))),
+        scorerVersion,
+        now,
       );
-      const threshold = ranked.length ? ranked[ranked.length - 1].score : 0;
-      await manager.query(
-        `INSERT INTO need_matching_state (need_id, scored_version, scored_at, match_count, threshold)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (need_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at,
-           match_count = EXCLUDED.match_count, threshold = EXCLUDED.threshold`,
-        [need.needId, need.version, now, ranked.length, threshold],
-      );
-      webhookEvents = await this.webhookEvents.recordMatchEvents(manager, { needId: need.needId }, now);
+      // A need never scored holds no matches yet (its state row is written with its first ones).
+      await deleteFallenOut(manager, fresh.filter((r) => scoredVersions.has(r.needId)));
+      await recordScoredNeeds(manager, fresh, now);
+      for (const needId of await needsWithSubscribedSuppliers(manager, fresh.map((r) => r.needId))) {
+        webhookEvents.push(...(await this.webhookEvents.recordMatchEvents(manager, { needId }, now)));
+      }
     });
     await this.webhookEvents.enqueueDeliveries(webhookEvents);
   }
 
-  /** Decided matches of a need (they are kept and re-scored whatever their rank). */
-  async decidedSupplierIds(needId: string): Promise<string[]> {
-    const rows = await this.dataSource.query(`SELECT supplier_id FROM matches WHERE need_id = $1 AND decision IS NOT NULL`, [needId]);
-    return rows.map((row: { supplier_id: string }) => row.supplier_id);
+  /** Decided matches of each need (they are kept and re-scored whatever their rank). */
+  async decidedSupplierIds(needIds: string[]): Promise<Map<string, string[]>> {
+    if (needIds.length === 0) return new Map();
+    const rows: { need_id: string; supplier_id: string }[] = await this.dataSource.transaction(async (manager) => {
+      await withoutJit(manager);
+      return manager.query(`SELECT need_id, supplier_id FROM matches WHERE need_id = ANY($1::uuid[]) AND decision IS NOT NULL`, [needIds]);
+    });
+    const decided = new Map<string, string[]>();
+    for (const row of rows) decided.set(row.need_id, [...(decided.get(row.need_id) ?? []), row.supplier_id]);
+    return decided;
   }
 
   async thresholds(needIds: string[]): Promise<Map<string, NeedThreshold>> {
@@ -159,13 +181,12 @@ export class MatchingRepository {
   ): Promise<void> {
     let webhookEvents: string[] = [];
     await this.dataSource.transaction(async (manager) => {
+      await withoutJit(manager);
       const touched = [...new Set([...changes.upserts.map((u) => u.needId), ...changes.removals])].sort();
       await lockNeeds(manager, touched);
       const [state] = await manager.query(`SELECT scored_version FROM supplier_matching_state WHERE supplier_id = $1`, [supplier.supplierId]);
       if (state && state.scored_version > supplier.version) return;
-      for (const { needId, needVersion, match } of changes.upserts) {
-        await upsertMatches(manager, needId, needVersion, [match], scorerVersion, now);
-      }
+      await upsertMatches(manager, changes.upserts, scorerVersion, now);
       if (changes.removals.length) {
         await manager.query(`DELETE FROM matches WHERE supplier_id = $1 AND need_id = ANY($2::uuid[]) AND decision IS NULL`, [
           supplier.supplierId,
@@ -173,19 +194,21 @@ export class MatchingRepository {
         ]);
       }
       if (touched.length) {
+        // Both statements go need by need (LATERAL), each an index scan of one need's rows: given the
+        // whole list as `need_id = ANY(...)`, the planner may scan the table for a few hundred needs.
         await manager.query(
-          `DELETE FROM matches m USING (
-             SELECT need_id, supplier_id, row_number() OVER (PARTITION BY need_id ORDER BY score DESC, supplier_id) AS rank
-             FROM matches WHERE need_id = ANY($1::uuid[]) AND decision IS NULL
-           ) ranked
-           WHERE m.need_id = ranked.need_id AND m.supplier_id = ranked.supplier_id AND ranked.rank > $2`,
+          `DELETE FROM matches m USING unnest($1::uuid[]) AS t(need_id),
+             LATERAL (SELECT supplier_id FROM matches WHERE need_id = t.need_id AND decision IS NULL
+                      ORDER BY score DESC, supplier_id OFFSET $2) extra
+           WHERE m.need_id = t.need_id AND m.supplier_id = extra.supplier_id`,
           [touched, keep],
         );
         await manager.query(
           `UPDATE need_matching_state s SET match_count = agg.n, threshold = agg.low
-           FROM (SELECT need_id, count(*)::int AS n, coalesce(min(score), 0) AS low FROM matches
-                 WHERE need_id = ANY($1::uuid[]) AND decision IS NULL GROUP BY need_id) agg
-           WHERE s.need_id = agg.need_id`,
+           FROM unnest($1::uuid[]) AS t(need_id),
+             LATERAL (SELECT count(*)::int AS n, coalesce(min(score), 0) AS low FROM matches
+                      WHERE need_id = t.need_id AND decision IS NULL HAVING count(*) > 0) agg
+           WHERE s.need_id = t.need_id`,
           [touched],
         );
       }
@@ -236,6 +259,13 @@ export class MatchingRepository {
   }
 }
 
+// These statements touch a few thousand rows by index, yet their estimates can be far off (a table
+// just filled, stats not yet analysed); past jit_above_cost, PostgreSQL then spends ~100 ms
+// compiling what runs in ~10 ms. The worker's writes never gain from JIT.
+async function withoutJit(manager: EntityManager): Promise<void> {
+  await manager.query(`SET LOCAL jit = off`);
+}
+
 // Serialises writers of the same need's matches (a need job and a profile job touching it), always
 // in id order so that two jobs can never wait on each other.
 async function lockNeeds(manager: EntityManager, needIds: string[]): Promise<void> {
@@ -246,23 +276,26 @@ async function lockNeeds(manager: EntityManager, needIds: string[]): Promise<voi
   );
 }
 
-async function upsertMatches(
-  manager: EntityManager,
-  needId: string,
-  needVersion: number,
-  matches: ScoredMatch[],
-  scorerVersion: string,
-  now: Date,
-): Promise<void> {
-  if (matches.length === 0) return;
-  // One statement for the whole ranking, its rows sent as one JSON document (cheaper for PostgreSQL to
-  // read than arrays of JSON values). The decision columns are never in the SET list, so re-scoring
-  // cannot overwrite a buyer's decision; unchanged rows are not rewritten at all.
+/** The version each need's matches were last scored at, for the needs scored before. */
+async function scoredVersionsOf(manager: EntityManager, needIds: string[]): Promise<Map<string, number>> {
+  const rows: { need_id: string; scored_version: number }[] = await manager.query(
+    `SELECT need_id, scored_version FROM need_matching_state WHERE need_id = ANY($1::uuid[])`,
+    [needIds],
+  );
+  return new Map(rows.map((row) => [row.need_id, row.scored_version]));
+}
+
+async function upsertMatches(manager: EntityManager, writes: MatchWrite[], scorerVersion: string, now: Date): Promise<void> {
+  if (writes.length === 0) return;
+  // One statement for every row, sent as one JSON document (cheaper for PostgreSQL to read than
+  // arrays of JSON values). Read as json, not jsonb: json is only checked, so each row's JSON values
+  // are parsed into jsonb once, not twice. The decision columns are never in the SET list, so
+  // re-scoring cannot overwrite a buyer's decision; unchanged rows are not rewritten at all.
   await manager.query(
     `INSERT INTO matches (need_id, supplier_id, score, components, explanation, scorer_version, need_version, profile_version, computed_at)
-     SELECT $1, m.supplier_id, m.score, m.components, m.explanation, $2, $3, m.profile_version, $4
-     FROM jsonb_to_recordset($5::jsonb)
-       AS m(supplier_id uuid, score numeric, components jsonb, explanation jsonb, profile_version int)
+     SELECT m.need_id, m.supplier_id, m.score, m.components::jsonb, m.explanation::jsonb, $1, m.need_version, m.profile_version, $2
+     FROM json_to_recordset($3::json)
+       AS m(need_id uuid, supplier_id uuid, score numeric, components json, explanation json, need_version int, profile_version int)
      ON CONFLICT (need_id, supplier_id) DO UPDATE SET
        score = EXCLUDED.score, components = EXCLUDED.components, explanation = EXCLUDED.explanation,
        scorer_version = EXCLUDED.scorer_version, need_version = EXCLUDED.need_version,
@@ -270,21 +303,65 @@ async function upsertMatches(
      WHERE (matches.score, matches.components, matches.explanation, matches.scorer_version, matches.need_version, matches.profile_version)
        IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.components, EXCLUDED.explanation, EXCLUDED.scorer_version, EXCLUDED.need_version, EXCLUDED.profile_version)`,
     [
-      needId,
       scorerVersion,
-      needVersion,
       now,
       JSON.stringify(
-        matches.map((m) => ({
-          supplier_id: m.supplierId,
-          score: m.score,
-          components: m.components,
-          explanation: m.explanation,
-          profile_version: m.profileVersion,
+        writes.map(({ needId, needVersion, match }) => ({
+          need_id: needId,
+          supplier_id: match.supplierId,
+          score: match.score,
+          components: match.components,
+          explanation: match.explanation,
+          need_version: needVersion,
+          profile_version: match.profileVersion,
         })),
       ),
     ],
   );
+}
+
+/** Drops each need's undecided rows that are not in its new ranking. */
+async function deleteFallenOut(manager: EntityManager, rankings: NeedRanking[]): Promise<void> {
+  if (rankings.length === 0) return;
+  const kept = rankings.flatMap((r) => r.ranked.map((m) => [r.needId, m.supplierId]));
+  await manager.query(
+    `DELETE FROM matches m WHERE m.need_id = ANY($1::uuid[]) AND m.decision IS NULL
+       AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::uuid[]) AS k(need_id, supplier_id)
+                       WHERE k.need_id = m.need_id AND k.supplier_id = m.supplier_id)`,
+    [rankings.map((r) => r.needId), kept.map(([needId]) => needId), kept.map(([, supplierId]) => supplierId)],
+  );
+}
+
+/** Records the version each need was scored at, with its kept count and lowest kept score. */
+async function recordScoredNeeds(manager: EntityManager, rankings: NeedRanking[], now: Date): Promise<void> {
+  await manager.query(
+    `INSERT INTO need_matching_state (need_id, scored_version, scored_at, match_count, threshold)
+     SELECT need_id, scored_version, $1, match_count, threshold
+     FROM unnest($2::uuid[], $3::int[], $4::int[], $5::numeric[]) AS s(need_id, scored_version, match_count, threshold)
+     ON CONFLICT (need_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at,
+       match_count = EXCLUDED.match_count, threshold = EXCLUDED.threshold`,
+    [
+      now,
+      rankings.map((r) => r.needId),
+      rankings.map((r) => r.version),
+      rankings.map((r) => r.ranked.length),
+      rankings.map((r) => (r.ranked.length ? r.ranked[r.ranked.length - 1].score : 0)),
+    ],
+  );
+}
+
+/**
+ * The needs among these that hold a match of a supplier with a live webhook subscription: only they
+ * can raise an event, so the (per need) event recording is skipped for the rest, most needs.
+ */
+async function needsWithSubscribedSuppliers(manager: EntityManager, needIds: string[]): Promise<string[]> {
+  const rows: { need_id: string }[] = await manager.query(
+    `SELECT DISTINCT m.need_id FROM matches m
+     JOIN webhook_subscriptions s ON s.supplier_id = m.supplier_id AND s.deleted_at IS NULL
+     WHERE m.need_id = ANY($1::uuid[]) ORDER BY m.need_id`,
+    [needIds],
+  );
+  return rows.map((row) => row.need_id);
 }
 
 function toProfile(row: Record<string, unknown>): ProfileRow {

@@ -3,7 +3,8 @@ import { Job, Worker } from 'bullmq';
 import { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.module';
 import { MatchingCorpusService } from 'src/matching/matching-corpus.service';
-import { MatchingJobsService } from 'src/matching/matching-jobs.service';
+import { ConcurrencyLimit, JobBatcher } from 'src/matching/jobs/job-batcher';
+import { MatchingJobsService, NeedScored } from 'src/matching/matching-jobs.service';
 import { assertEveryJobHasHandler, JobHandlers } from 'src/queue/job-handlers';
 import { JobsService } from 'src/queue/jobs.service';
 import { JOB_PRIORITY, JobName, MATCHING_QUEUE } from 'src/queue/queue.definitions';
@@ -14,12 +15,20 @@ type MatchingJobName = 'need.publish' | 'need.change' | 'profile.change' | 'need
 // Re-score everything rarely: corpus statistics drift slowly.
 const RESCORE_OPEN_EVERY_MS = 6 * 60 * 60 * 1000;
 
+// Need batches in flight at once: one being written by PostgreSQL while the next is ranked here.
+const NEED_BATCHES_RUNNING = 2;
+// How long a batch that is not full waits, under load, for the jobs the worker is still fetching.
+const NEED_BATCH_LINGER_MS = 5;
+
 // A plain BullMQ Worker rather than @Processor: its connection options (which BullMQ requires to
 // retry forever) and concurrency come from the validated config, which a decorator cannot read.
 @Injectable()
 export class MatchingProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MatchingProcessor.name);
   private readonly handlers: JobHandlers<MatchingJobName>;
+  // Need jobs are many and short: ranked and written in batches. The rest are long and run whole.
+  private readonly needBatches: JobBatcher<string, NeedScored>;
+  private readonly longJobs: ConcurrencyLimit;
   private worker: Worker | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
 
@@ -30,12 +39,18 @@ export class MatchingProcessor implements OnModuleInit, OnApplicationBootstrap, 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const report = (job: Job) => (progress: number | object) => job.updateProgress(progress);
+    this.needBatches = new JobBatcher((needIds) => this.matching.scoreNeeds(needIds), {
+      maxSize: config.matchingBatchSize,
+      maxRunning: NEED_BATCHES_RUNNING,
+      lingerMs: NEED_BATCH_LINGER_MS,
+    });
+    this.longJobs = new ConcurrencyLimit(config.workerConcurrency);
     this.handlers = {
-      'need.publish': ({ needId }) => this.matching.scoreNeed(needId),
-      'need.change': ({ needId }) => this.matching.scoreNeed(needId),
-      'profile.change': ({ supplierId }, job) => this.matching.scoreProfile(supplierId, report(job)),
-      'needs.rescore-open': (_payload, job) => this.matching.rescoreOpenNeeds(report(job)),
-      'matching.reconcile': () => this.matching.reconcile(),
+      'need.publish': ({ needId }) => this.needBatches.submit(needId),
+      'need.change': ({ needId }) => this.needBatches.submit(needId),
+      'profile.change': ({ supplierId }, job) => this.longJobs.run(() => this.matching.scoreProfile(supplierId, report(job))),
+      'needs.rescore-open': (_payload, job) => this.longJobs.run(() => this.matching.rescoreOpenNeeds(report(job))),
+      'matching.reconcile': () => this.longJobs.run(() => this.matching.reconcile()),
     };
   }
 
@@ -49,7 +64,8 @@ export class MatchingProcessor implements OnModuleInit, OnApplicationBootstrap, 
     this.worker = new Worker(MATCHING_QUEUE, (job) => this.process(job), {
       connection: workerConnectionOptions(this.config),
       prefix: this.config.queuePrefix,
-      concurrency: this.config.workerConcurrency,
+      // Room for every need batch in flight to be full; long jobs beyond WORKER_CONCURRENCY wait in longJobs.
+      concurrency: Math.max(this.config.workerConcurrency, NEED_BATCHES_RUNNING * this.config.matchingBatchSize),
       lockDuration: this.config.workerLockDurationMs,
       stalledInterval: this.config.workerStalledIntervalMs,
     });
