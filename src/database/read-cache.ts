@@ -153,7 +153,11 @@ export class ReadCache implements OnApplicationShutdown {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.connecting?.catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
+    // Ended on purpose: not a loss to report or recover from.
+    this.listener = null;
+    this.listening = false;
+    await listener?.end().catch(() => undefined);
   }
 
   private invalidate(payload: string): void {
