@@ -58,29 +58,29 @@ export class MatchesRepository {
    */
   async findListingBody(needId: string, page: number, pageSize: number): Promise<{ organisationId: string; body: string } | null> {
     const offset = (page - 1) * pageSize;
+    // row_to_json writes compact JSON (json_build_object would put spaces around every colon).
     const [row] = await this.dataSource.query(
-      `SELECT n.organisation_id AS "organisationId", json_build_object(
+      `SELECT n.organisation_id AS "organisationId", (SELECT row_to_json(answer)::text FROM (SELECT
          -- An open need is complete once its current version is scored; a closed or awarded one
          -- keeps the ranking it had, and a draft has none yet.
-         'status', CASE WHEN s.need_id IS NOT NULL AND (n.status <> 'open' OR s.scored_version >= n.version) THEN 'complete' ELSE 'pending' END,
-         'scoredAt', ${isoText('s.scored_at')},
-         'page', $4::int,
-         'pageSize', $2::int,
-         'total', (SELECT count(*)::int FROM matches WHERE need_id = $1),
-         'items', (SELECT coalesce(json_agg(json_build_object(
-             'supplierId', m.supplier_id, 'supplierName', o.name, 'supplierExternalId', o.external_id,
-             'score', m.score::float8, 'rank', $3::int + m.position,
-             'components', m.components, 'explanation', m.explanation,
-             'decision', CASE WHEN m.decision IS NULL OR m.decided_at IS NULL THEN NULL ELSE json_build_object(
-               'decision', m.decision, 'reason', coalesce(m.decision_reason, ''), 'decidedBy', coalesce(m.decided_by::text, ''),
-               'decidedAt', ${isoText('m.decided_at')}) END,
-             'scorerVersion', m.scorer_version, 'needVersion', m.need_version, 'profileVersion', m.profile_version,
-             'computedAt', ${isoText('m.computed_at')}
-           ) ORDER BY m.position), '[]'::json)
+         CASE WHEN s.need_id IS NOT NULL AND (n.status <> 'open' OR s.scored_version >= n.version) THEN 'complete' ELSE 'pending' END AS status,
+         ${isoText('s.scored_at')} AS "scoredAt",
+         $4::int AS page,
+         $2::int AS "pageSize",
+         (SELECT count(*)::int FROM matches WHERE need_id = $1) AS total,
+         (SELECT coalesce(json_agg(row_to_json(item) ORDER BY item.rank), '[]'::json) FROM (SELECT
+             m.supplier_id AS "supplierId", o.name AS "supplierName", o.external_id AS "supplierExternalId",
+             m.score::float8 AS score, $3::int + m.position AS rank,
+             m.components, m.explanation,
+             CASE WHEN m.decision IS NULL OR m.decided_at IS NULL THEN NULL ELSE (SELECT row_to_json(decided) FROM (SELECT
+               m.decision, coalesce(m.decision_reason, '') AS reason, coalesce(m.decided_by::text, '') AS "decidedBy",
+               ${isoText('m.decided_at')} AS "decidedAt") decided) END AS decision,
+             m.scorer_version AS "scorerVersion", m.need_version AS "needVersion", m.profile_version AS "profileVersion",
+             ${isoText('m.computed_at')} AS "computedAt"
            FROM (SELECT *, row_number() OVER (ORDER BY score DESC, supplier_id) AS position
                  FROM (SELECT * FROM matches WHERE need_id = $1 ORDER BY score DESC, supplier_id LIMIT $2 OFFSET $3) ranked_page) m
-           JOIN organisations o ON o.id = m.supplier_id)
-       )::text AS body
+           JOIN organisations o ON o.id = m.supplier_id) item) AS items
+       ) answer) AS body
        FROM procurement_needs n LEFT JOIN need_matching_state s ON s.need_id = n.id
        WHERE n.id = $1`,
       [needId, pageSize, offset, page],
