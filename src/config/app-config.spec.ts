@@ -42,6 +42,16 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ nodeEnv: 'production', runWorkersInApi: false, workerConcurrency: 8 });
   });
 
+  it('derives the webhook secret key from WEBHOOK_SECRET_KEY, else JWT_SECRET in production, else one fixed development key', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), ADMIN_PASSWORD: 'a-long-enough-password' };
+    expect(loadConfig(production).webhookSecretKey).toBe('j'.repeat(40));
+    expect(loadConfig({ ...production, WEBHOOK_SECRET_KEY: 'w'.repeat(40) }).webhookSecretKey).toBe('w'.repeat(40));
+    expect(() => loadConfig({ ...production, WEBHOOK_SECRET_KEY: 'short' })).toThrow(/WEBHOOK_SECRET_KEY: must be at least 32 characters/);
+    // Two development processes (an API and a worker started apart) read each other's secrets.
+    expect(loadConfig({}).webhookSecretKey).toBe(loadConfig({}).webhookSecretKey);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).not.toThrow(/WEBHOOK_SECRET_KEY/);
+  });
+
   it.each([
     ['QUEUE_PREFIX', 'bad prefix!'],
     ['NODE_ENV', 'staging'],

@@ -24,6 +24,8 @@ export interface AppConfig {
   /** How often each worker re-creates the work PostgreSQL says is owed (ms). */
   reconcileIntervalMs: number;
   jwtSecret: string;
+  /** What the key that encrypts webhook subscription secrets is derived from. */
+  webhookSecretKey: string;
   /** Access token lifetime in seconds. */
   jwtExpiresIn: number;
   adminEmail: string;
@@ -66,6 +68,9 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 // Used only outside production, where a missing secret must not stop a developer from starting.
 // It is random per process, so tokens do not survive a restart: set JWT_SECRET to keep them.
 const DEVELOPMENT_JWT_SECRET = randomBytes(32).toString('hex');
+// Outside production every process (API, workers started apart) must read the webhook secrets the
+// others stored, so this one is fixed, and worthless anywhere that matters.
+const DEVELOPMENT_WEBHOOK_SECRET_KEY = 'development-only-webhook-secret-key-not-for-production';
 
 /**
  * Reads and validates the environment. Every bad key is collected so that one failed start names
@@ -81,6 +86,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const jwtSecret = reader.string('JWT_SECRET', production ? undefined : DEVELOPMENT_JWT_SECRET);
   if (jwtSecret !== undefined && production && jwtSecret.length < 32) {
     problems.push('JWT_SECRET: must be at least 32 characters in production');
+  }
+  // In production it defaults to JWT_SECRET, as it did before it could be set apart.
+  // (A missing JWT_SECRET is reported once, under its own name.)
+  const webhookSecretKey = reader.string('WEBHOOK_SECRET_KEY', production ? (jwtSecret ?? '') : DEVELOPMENT_WEBHOOK_SECRET_KEY);
+  if (webhookSecretKey && production && webhookSecretKey.length < 32) {
+    problems.push('WEBHOOK_SECRET_KEY: must be at least 32 characters in production');
   }
   const adminPassword = reader.string('ADMIN_PASSWORD', production ? undefined : 'change-me-admin-password');
   if (adminPassword !== undefined && adminPassword.length < 12) {
@@ -109,6 +120,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerStalledIntervalMs: reader.integer('WORKER_STALLED_INTERVAL_MS', 30_000, 1000, 600_000),
     reconcileIntervalMs: reader.integer('RECONCILE_INTERVAL_MS', 30_000, 1000, 3_600_000),
     jwtSecret: jwtSecret ?? '',
+    webhookSecretKey: webhookSecretKey ?? '',
     jwtExpiresIn: reader.integer('JWT_EXPIRES_IN_SECONDS', 3600, 60, 60 * 60 * 24 * 30),
     adminEmail: adminEmail ?? '',
     adminPassword: adminPassword ?? '',

@@ -7,7 +7,7 @@ const FORMAT = 'v1';
 const SECRET_BYTES = 32;
 const IV_BYTES = 12;
 
-/** The stored secret cannot be read back: JWT_SECRET changed since it was written, or the row was altered. */
+/** The stored secret cannot be read back: WEBHOOK_SECRET_KEY changed since it was written, or the row was altered. */
 export class WebhookSecretUnreadableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -18,9 +18,9 @@ export class WebhookSecretUnreadableError extends Error {
 /**
  * Makes and keeps subscription secrets. The worker must be able to read a secret back to sign with
  * it, so it cannot be hashed; it is encrypted instead (AES-256-GCM, key derived with HKDF from
- * JWT_SECRET, the subscription id as associated data) so that a database dump or backup alone does
- * not let anyone forge events, and a ciphertext copied onto another subscription does not decrypt.
- * The stored form names the key it was made with, so a changed JWT_SECRET is reported as such.
+ * WEBHOOK_SECRET_KEY, the subscription id as associated data) so that a database dump or backup alone
+ * does not let anyone forge events, and a ciphertext copied onto another subscription does not
+ * decrypt. The stored form names the key it was made with, so a changed key is reported as such.
  */
 @Injectable()
 export class WebhookSecretCipher {
@@ -28,7 +28,7 @@ export class WebhookSecretCipher {
   private readonly keyId: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = Buffer.from(hkdfSync('sha256', config.jwtSecret, 'procurement-match', 'webhook-subscription-secrets/v1', 32));
+    this.key = Buffer.from(hkdfSync('sha256', config.webhookSecretKey, 'procurement-match', 'webhook-subscription-secrets/v1', 32));
     // A fingerprint, not the key: an HMAC of a fixed label, cut short.
     this.keyId = createHmac('sha256', this.key).update('key-id').digest('hex').slice(0, 12);
   }
@@ -50,7 +50,7 @@ export class WebhookSecretCipher {
     const [format, keyId, iv, tag, ciphertext] = stored.split('.');
     if (format !== FORMAT || !ciphertext) throw new WebhookSecretUnreadableError('the stored secret is not in a known format');
     if (keyId !== this.keyId) {
-      throw new WebhookSecretUnreadableError('the secret was encrypted under another JWT_SECRET; delete and re-create this webhook');
+      throw new WebhookSecretUnreadableError('the secret was encrypted under another WEBHOOK_SECRET_KEY; delete and re-create this webhook');
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));

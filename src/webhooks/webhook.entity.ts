@@ -20,7 +20,7 @@ export class WebhookSubscriptionEntity {
   @Column({ name: 'min_score', type: 'numeric', precision: 4, scale: 1 })
   minScore: string;
 
-  // AES-256-GCM under a key derived from JWT_SECRET, bound to the row's id: see WebhookSecretCipher.
+  // AES-256-GCM under a key derived from WEBHOOK_SECRET_KEY, bound to the row's id: see WebhookSecretCipher.
   @Column({ name: 'secret_encrypted', type: 'text' })
   secretEncrypted: string;
 
