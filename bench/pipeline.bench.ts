@@ -218,6 +218,7 @@ async function benchProfileChanges(app: NestFastifyApplication, seedSource: Data
   ]);
   const matching = app.get(MatchingJobsService);
   const times: number[] = [];
+  const ownRowTimes: number[] = [];
   let entered = 0;
   let left = 0;
   for (const { id } of suppliers) {
@@ -228,15 +229,17 @@ async function benchProfileChanges(app: NestFastifyApplication, seedSource: Data
       [id, profile.summary, profile.capabilities, profile.cpvCodes],
     );
     const started = performance.now();
-    const outcome = await matching.scoreProfile(id);
+    const outcome = await matching.scoreProfile(id, undefined, () => ownRowTimes.push(performance.now() - started));
     times.push(performance.now() - started);
     entered += outcome.entered;
     left += outcome.left;
   }
   const latency = summarise(times);
+  const ownRows = summarise(ownRowTimes);
   console.log(
-    `profile change against ${openNeeds} open needs, scored and its rows written, over ${suppliers.length} profiles: ` +
-      `median ${ms(latency.median)}, p95 ${ms(latency.p95)}, max ${ms(latency.max)} ` +
+    `profile change against ${openNeeds} open needs, over ${suppliers.length} profiles: scored and its own rows written ` +
+      `median ${ms(ownRows.median)}, p95 ${ms(ownRows.p95)}, max ${ms(ownRows.max)} (target p95 ≤ 100 ms); ` +
+      `then the needs it left re-ranked, in all median ${ms(latency.median)}, p95 ${ms(latency.p95)}, max ${ms(latency.max)} ` +
       `(per profile: ${(entered / suppliers.length).toFixed(1)} needs entered or re-scored, ${(left / suppliers.length).toFixed(1)} left and re-ranked)`,
   );
 }

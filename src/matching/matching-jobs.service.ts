@@ -80,7 +80,16 @@ export class MatchingJobsService {
   }
 
   /** Re-scores one changed profile against every open need, changing only the rows it affects. */
-  async scoreProfile(supplierId: string, report?: ReportProgress): Promise<{ needs: number; entered: number; left: number }> {
+  /**
+   * Scores one changed profile against every open need and writes its rows; then re-ranks in full
+   * the needs it left (each needs its next-best supplier). `ownRowsWritten` is called between the
+   * two, once the profile's own rows are committed (the benchmark times both parts).
+   */
+  async scoreProfile(
+    supplierId: string,
+    report?: ReportProgress,
+    ownRowsWritten?: () => void,
+  ): Promise<{ needs: number; entered: number; left: number }> {
     await this.corpus.sync();
     const version = this.corpus.profileVersion(supplierId);
     if (version === undefined) return { needs: 0, entered: 0, left: 0 };
@@ -117,6 +126,7 @@ export class MatchingJobsService {
       }
     }
     await this.repository.applySupplierScores({ supplierId, version }, { upserts, removals }, keep, SCORER_VERSION, new Date());
+    ownRowsWritten?.();
     // A supplier that left a need's best matches leaves a gap: re-rank those needs in full now.
     for (const batch of chunks(removals, this.config.matchingBatchSize)) await this.scoreNeeds(batch, { force: true });
     await report?.({ needs: openNeeds.length, entered: upserts.length, left: removals.length });
