@@ -64,13 +64,19 @@ export function cpvLevelForSharedDigits(shared: number): CpvMatchLevel | null {
  * `exact`; otherwise the length of their common prefix (`72212` and `722` share the group `722`).
  */
 export function sharedCpvLevel(needDigits: string, supplierDigits: string): CpvMatchLevel | null {
-  if (needDigits === supplierDigits) return 'exact';
+  return cpvLevelOfRank(sharedCpvRank(needDigits, supplierDigits));
+}
+
+/** sharedCpvLevel as its rank (5 exact … 1 division, 0 none): no string work per pair. */
+function sharedCpvRank(needDigits: string, supplierDigits: string): number {
+  if (needDigits === supplierDigits) return LEVEL_RANK.exact;
   const limit = Math.min(needDigits.length, supplierDigits.length);
   let shared = 0;
   while (shared < limit && needDigits.charCodeAt(shared) === supplierDigits.charCodeAt(shared)) {
     shared++;
   }
-  return cpvLevelForSharedDigits(shared);
+  // cpvLevelForSharedDigits as a rank: two digits a division (1) … five or more a category (4).
+  return shared < 2 ? 0 : Math.min(shared, 5) - 1;
 }
 
 export interface CpvComparison {
@@ -117,24 +123,21 @@ export function prepareCpvCodes(codes: readonly string[]): PreparedCpvCodes {
 
 /** Compares every need code with every supplier code and keeps the deepest shared level. */
 export function compareCpvCodes(need: PreparedCpvCodes, supplier: PreparedCpvCodes): CpvComparison {
+  // By rank (a number) rather than level name: this runs for every pair of every explained match.
   let bestRank = 0;
-  let best: CpvMatchLevel | null = null;
   let matches: CpvMatch[] = [];
   for (let i = 0; i < need.digits.length; i++) {
     for (let j = 0; j < supplier.digits.length; j++) {
-      const level = sharedCpvLevel(need.digits[i], supplier.digits[j]);
-      if (level === null) continue;
-      const rank = LEVEL_RANK[level];
-      if (rank < bestRank) continue;
+      const rank = sharedCpvRank(need.digits[i], supplier.digits[j]);
+      if (rank === 0 || rank < bestRank) continue;
       if (rank > bestRank) {
         bestRank = rank;
-        best = level;
         matches = [];
       }
-      matches.push({ need: need.codes[i], supplier: supplier.codes[j], level });
+      matches.push({ need: need.codes[i], supplier: supplier.codes[j], level: LEVEL_BY_RANK[rank] as CpvMatchLevel });
     }
   }
-  return { level: best, score: best === null ? 0 : CPV_LEVEL_SCORES[best], matches };
+  return { level: cpvLevelOfRank(bestRank), score: CPV_SCORE_BY_RANK[bestRank], matches };
 }
 
 /** Convenience over raw code lists (see compareCpvCodes). */
@@ -148,6 +151,8 @@ export function cpvLevelRank(level: CpvMatchLevel | null): number {
 }
 
 const LEVEL_BY_RANK: readonly (CpvMatchLevel | null)[] = [null, 'division', 'group', 'class', 'category', 'exact'];
+// CPV_LEVEL_SCORES by rank (0 for none).
+const CPV_SCORE_BY_RANK: readonly number[] = LEVEL_BY_RANK.map((level) => (level === null ? 0 : CPV_LEVEL_SCORES[level]));
 
 /** Inverse of cpvLevelRank. */
 export function cpvLevelOfRank(rank: number): CpvMatchLevel | null {

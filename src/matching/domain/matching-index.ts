@@ -126,6 +126,9 @@ const DENSE_MIN_DOCS = 64;
 // Probing a list for each candidate costs a few comparisons; below this many postings per
 // candidate, reading the whole list is cheaper.
 const GALLOP_RATIO = 5;
+// When at least 1/RANKS_FILL_RATIO of the documents have a CPV rank, clearing all ranks with one
+// fill of the byte array is cheaper than a random write per ranked document.
+const RANKS_FILL_RATIO = 16;
 
 const DIVISION_RANK = 1;
 const CLASS_RANK = 3;
@@ -453,11 +456,12 @@ export class MatchingIndex {
   private readonly thresholdHeap = emptyHeap(false);
   private readonly sampleHeap = emptyHeap(false);
   private readonly selectionHeap = emptyHeap(true);
-  // Per-query weights and bounds, grown on demand.
-  private queryWeights = new Float64Array(64);
-  private boundScratch = new Float64Array(64);
-  private leftOutScratch = new Uint8Array(64);
-  private leftOutBeforeScratch = new Float64Array(64);
+  // Per-query weights and bounds, grown on demand. Sized for long needs from the start: growing
+  // first happens in a query that optimised code has not seen, and throws that code away.
+  private queryWeights = new Float64Array(256);
+  private boundScratch = new Float64Array(256);
+  private leftOutScratch = new Uint8Array(256);
+  private leftOutBeforeScratch = new Float64Array(256);
 
   // Per term, three doubles side by side, so that scoring a term reads one cache line: [3t] its idf,
   // [3t + 1] the live count that idf was computed for (−1: its document frequency changed since),
@@ -718,6 +722,10 @@ export class MatchingIndex {
       for (let j = 0; j < n; j++) if (seed[j]) this.noteTouched(termIds[active[j]]);
     }
     const rankedDocs = this.rankedPrefix(rankCounts, lowestRank);
+    // Dense terms added for the ranked documents only are gathered and added in one pass after the
+    // lists (the lists' noting of unranked documents touched is the same either way).
+    const rankedDense: Uint16Array[] = [];
+    const rankedDenseWeights: number[] = [];
     for (let j = 0; j < n; j++) {
       if (seed[j]) continue;
       const forRanked = j >= cutRanked;
@@ -727,8 +735,12 @@ export class MatchingIndex {
       const term = termIds[active[j]];
       const slot = denseSlot[term];
       if (slot === 0) this.accumulate(term, weights[active[j]], unranked ? mode : ALL_UNLISTED);
-      else this.accumulateDense(this.denseImpacts[slot - 1], weights[active[j]], mode, rankedDocs);
+      else if (mode === RANKED_ONLY) {
+        rankedDense.push(this.denseImpacts[slot - 1]);
+        rankedDenseWeights.push(weights[active[j]]);
+      } else this.accumulateDense(this.denseImpacts[slot - 1], weights[active[j]], mode);
     }
+    this.accumulateDenseRanked(rankedDense, rankedDenseWeights, rankedDocs);
 
     // 4. Candidates.
     const allDocuments = unranked && (needed[0] <= 0 || this.denseAccumulated);
@@ -756,7 +768,9 @@ export class MatchingIndex {
       const forRanked = j < cutRanked;
       const forUnranked = leftOutUnranked[j] === 1 && unrankedLeft > 0;
       if (!forRanked && !forUnranked) continue;
-      this.probe(termIds[active[j]], weights[active[j]], count, forRanked, forUnranked);
+      // With no unranked candidate left, a term probed for the ranked ones is for every candidate,
+      // which spares probe a look at each candidate's rank.
+      this.probe(termIds[active[j]], weights[active[j]], count, forRanked, forUnranked || unrankedLeft === 0);
       for (let rank = lowestRank; rank < RANK_COUNT; rank++) {
         floor[rank] = needed[rank] - (rank === 0 ? leftOutBefore[j] : prefix[Math.min(j, cutRanked)]);
       }
@@ -1475,8 +1489,12 @@ export class MatchingIndex {
     const listed = this.rankDocs;
     let n = this.rankDocCount;
     const digits = query.cpv.digits;
+    // The lists already walked at this rank: codes of a need often share a division or class, and
+    // walking the same list again would only find documents ranked already.
+    const walked: number[][] = [];
     for (let rank = hi - 1; rank >= lo; rank--) {
       const before = n;
+      walked.length = 0;
       for (let c = 0; c < digits.length; c++) {
         const keys = query.cpvPrefixKeys[c];
         const length = digits[c].length;
@@ -1489,12 +1507,17 @@ export class MatchingIndex {
           if (prefixLength > length) continue;
           docs = this.cpvPrefix.get(keys[length - prefixLength]);
         }
-        if (docs === undefined) continue;
+        if (docs === undefined || walked.includes(docs)) continue;
+        walked.push(docs);
+        // Without branches: documents ranked already and new ones interleave unpredictably. One
+        // ranked already keeps its rank and is written just past the list, not counted in it.
         for (let i = 0; i < docs.length; i++) {
           const doc = docs[i];
-          if (ranks[doc] !== 0) continue;
-          ranks[doc] = rank;
-          listed[n++] = doc;
+          const old = ranks[doc];
+          const fresh = (old - 1) >>> 31; // 1 when old is 0
+          ranks[doc] = old | (rank & -fresh);
+          listed[n] = doc;
+          n += fresh;
         }
       }
       counts[rank] += n - before;
@@ -1621,26 +1644,37 @@ export class MatchingIndex {
   }
 
   /**
-   * Adds a dense term's impacts to the documents `mode` says (see accumulate): the ranked ones are
-   * the first `rankedDocs` of rankDocs; reaching unranked ones takes a sequential pass over every
-   * document, and candidates then come from a pass over all of them.
+   * Adds a dense term's impacts to every document or to the unranked ones (`mode`, see accumulate):
+   * a sequential pass over every document; candidates then come from a pass over all of them.
    */
-  private accumulateDense(dense: Uint16Array, weight: number, mode: number, rankedDocs: number): void {
+  private accumulateDense(dense: Uint16Array, weight: number, mode: number): void {
     const w = weight | 0;
     const scores = this.scores;
-    if (mode === ALL_DOCUMENTS || mode === UNRANKED_ONLY) {
-      this.denseAccumulated = true;
-      const ranks = this.cpvRanks;
-      const end = Math.min(dense.length, this.docCount);
-      if (mode === ALL_DOCUMENTS) for (let doc = 0; doc < end; doc++) scores[doc] += Math.imul(w, dense[doc]);
-      else for (let doc = 0; doc < end; doc++) if (ranks[doc] === 0) scores[doc] += Math.imul(w, dense[doc]);
-      return;
-    }
+    this.denseAccumulated = true;
+    const ranks = this.cpvRanks;
+    const end = Math.min(dense.length, this.docCount);
+    if (mode === ALL_DOCUMENTS) for (let doc = 0; doc < end; doc++) scores[doc] += Math.imul(w, dense[doc]);
+    else for (let doc = 0; doc < end; doc++) if (ranks[doc] === 0) scores[doc] += Math.imul(w, dense[doc]);
+  }
+
+  /**
+   * Adds dense terms' impacts to the ranked documents (the first `rankedDocs` of rankDocs), all
+   * terms in one pass: each document's score is read and written once rather than once a term.
+   * Integer sums, so the order of the additions changes nothing.
+   */
+  private accumulateDenseRanked(denseTerms: readonly Uint16Array[], weights: readonly number[], rankedDocs: number): void {
+    const termCount = denseTerms.length;
+    if (termCount === 0) return;
+    const scores = this.scores;
     const listed = this.rankDocs;
-    const length = dense.length;
     for (let i = 0; i < rankedDocs; i++) {
       const doc = listed[i];
-      if (doc < length) scores[doc] += Math.imul(w, dense[doc]);
+      let sum = 0;
+      for (let t = 0; t < termCount; t++) {
+        const dense = denseTerms[t];
+        if (doc < dense.length) sum += Math.imul(weights[t] | 0, dense[doc]);
+      }
+      scores[doc] += sum;
     }
   }
 
@@ -1715,6 +1749,9 @@ export class MatchingIndex {
     const alive = this.alive;
     const marks = this.docMarks;
     const candidates = this.candidates;
+    // Read here rather than in the branch that uses it, which few queries take: optimised code
+    // would otherwise be thrown away the first time one does.
+    const docCount = this.docCount;
     // floor[rank]: the sum so far a document of that rank needs; enter[rank]: to enter the heap.
     const floor = new Float64Array(RANK_COUNT);
     const enter = new Float64Array(RANK_COUNT);
@@ -1728,7 +1765,7 @@ export class MatchingIndex {
     setFloors();
     let count = 0;
     if (allDocuments) {
-      for (let doc = 0; doc < this.docCount; doc++) {
+      for (let doc = 0; doc < docCount; doc++) {
         const raw = scores[doc];
         const rank = ranks[doc];
         if (raw < floor[rank] || alive[doc] === 0) continue;
@@ -1793,6 +1830,13 @@ export class MatchingIndex {
     if (slot !== 0) {
       const dense = this.denseImpacts[slot - 1];
       const length = dense.length;
+      if (forRanked && forUnranked) {
+        for (let c = 0; c < count; c++) {
+          const doc = candidates[c];
+          if (doc < length) scores[doc] += Math.imul(w, dense[doc]);
+        }
+        return;
+      }
       for (let c = 0; c < count; c++) {
         const doc = candidates[c];
         if (doc < length && (ranks[doc] === 0 ? forUnranked : forRanked)) scores[doc] += Math.imul(w, dense[doc]);
@@ -1879,7 +1923,9 @@ export class MatchingIndex {
     this.touchedCount = 0;
     this.denseAccumulated = false;
     const ranks = this.cpvRanks;
-    for (let i = 0; i < this.rankDocCount; i++) ranks[listed[i]] = 0;
+    // Broad CPV levels rank tens of thousands of documents (see RANKS_FILL_RATIO).
+    if (this.rankDocCount * RANKS_FILL_RATIO >= this.docCount) ranks.fill(0, 0, this.docCount);
+    else for (let i = 0; i < this.rankDocCount; i++) ranks[listed[i]] = 0;
     this.rankDocCount = 0;
   }
 
