@@ -36,6 +36,7 @@ const NaturalTfIdfClass = require('natural/lib/natural/tfidf/tfidf') as new () =
 const PROFILES = 100_000;
 const QUERIES = 300;
 const COLD_QUERIES = 200;
+const WARM_UP_QUERIES = 500;
 const OPEN_NEEDS = 10_000;
 const PROFILE_CHANGES = 200;
 const NATURAL_WARM_QUERIES = 10;
@@ -196,7 +197,10 @@ function main(): void {
 
   // ---- queries ---------------------------------------------------------------------------------
   console.log(`\nTop-${K} for one need over ${PROFILES.toLocaleString('en-GB')} profiles (need analysis included)`);
-  for (const need of needs.slice(0, 20)) index.topMatches(need, K); // JIT warm-up
+  // Warm means steady state, as in a worker that has run for a while: V8 is still optimising (and
+  // deoptimising) the query path for the first hundred or so queries. The warm-up queries are open
+  // needs, none of them among the timed ones.
+  for (const need of openNeeds.slice(0, WARM_UP_QUERIES)) index.topMatches(need, K);
   const warm: number[] = [];
   for (const need of needs) {
     const start = now();
@@ -204,6 +208,7 @@ function main(): void {
     warm.push(now() - start);
   }
   const warmStats = summary(warm);
+  line('JIT warm-up: other needs, untimed', `${WARM_UP_QUERIES} queries`);
   line(`warm, ${QUERIES} needs: median / p95 / p99`, `${ms(warmStats.median)} / ${ms(warmStats.p95)} / ${ms(warmStats.p99)}`,
     `target ≤ 1 / – / ≤ 2 ms ${verdict(warmStats.median <= 1 && warmStats.p99 <= 2)}`);
 
