@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { withTimeout } from 'src/common/with-timeout';
 import { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.module';
 import { PRODUCER_REDIS } from 'src/queue/producer-redis.module';
@@ -42,8 +43,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.config.queuePrefix}:throttle:${throttlerName}:${key}`;
     try {
-      const [hits, windowLeft, blockLeft] = await withinBudget(
+      const [hits, windowLeft, blockLeft] = await withTimeout(
         this.redis.eval(INCREMENT, 2, `${base}:hits`, `${base}:blocked`, ttl, limit, blockDuration) as Promise<number[]>,
+        REDIS_BUDGET_MS,
       );
       return { totalHits: hits, timeToExpire: seconds(windowLeft), isBlocked: blockLeft > 0, timeToBlockExpire: seconds(blockLeft) };
     } catch (error) {
@@ -51,14 +53,6 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
     }
   }
-}
-
-function withinBudget<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis took over ${REDIS_BUDGET_MS} ms`)), REDIS_BUDGET_MS);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 function seconds(ms: number): number {

@@ -144,7 +144,7 @@ export class ReadCache implements OnApplicationShutdown {
     this.store.clear();
   }
 
-  /** What is cached now, for tests and the benchmark's report. */
+  /** What is cached now, and whether it is listening (the e2e tests watch both). */
   stats(): { entries: number; bytes: number; listening: boolean } {
     return { entries: this.store.size, bytes: this.store.usedBytes, listening: this.listening };
   }

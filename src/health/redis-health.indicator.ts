@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
+import { withTimeout } from 'src/common/with-timeout';
 import { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.module';
 import { redisOptionsFromUrl } from 'src/queue/redis-options';
@@ -41,12 +42,4 @@ export class RedisHealthIndicator implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.client.disconnect();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

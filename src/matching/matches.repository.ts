@@ -88,11 +88,6 @@ export class MatchesRepository {
     return row ?? null;
   }
 
-  async count(needId: string): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM matches WHERE need_id = $1`, [needId]);
-    return row.n;
-  }
-
   async findOne(needId: string, supplierId: string, manager: EntityManager | DataSource = this.dataSource): Promise<MatchRow | null> {
     const rows = await manager.query(
       `SELECT ${MATCH_COLUMNS} FROM matches m JOIN organisations o ON o.id = m.supplier_id
@@ -131,14 +126,6 @@ export class MatchesRepository {
               (SELECT min(rank)::int FROM ranked WHERE decision = 'shortlisted') AS "bestShortlistedRank"
        FROM ranked r WHERE r.supplier_id = $2`,
       [needId, supplierId],
-    );
-    return row ?? null;
-  }
-
-  async scoringState(needId: string): Promise<{ scoredVersion: number; scoredAt: Date } | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT scored_version AS "scoredVersion", scored_at AS "scoredAt" FROM need_matching_state WHERE need_id = $1`,
-      [needId],
     );
     return row ?? null;
   }
