@@ -24,6 +24,8 @@ const THROUGHPUT_NEEDS = Number(process.env.BENCH_THROUGHPUT_NEEDS ?? 2000);
 // Open needs in all once the queued jobs are done: what each changed profile is scored against.
 const OPEN_NEEDS = Number(process.env.BENCH_OPEN_NEEDS ?? 10_000);
 const PROFILE_CHANGES = Number(process.env.BENCH_PROFILE_CHANGES ?? 50);
+// Leaves the database in place afterwards, to look at what the workers wrote.
+const KEEP_DATABASE = process.env.BENCH_KEEP_DATABASE === 'true';
 const ADMIN = { email: 'bench-admin@bench.local', password: 'bench-admin-password' };
 
 async function main(): Promise<void> {
@@ -204,7 +206,7 @@ async function main(): Promise<void> {
 
   await app.close();
   await seedSource.destroy();
-  await recreateBenchDatabase('procurement_match_pipeline_bench');
+  if (!KEEP_DATABASE) await recreateBenchDatabase('procurement_match_pipeline_bench');
 }
 
 /**

@@ -17,10 +17,11 @@ export class MatchEntity {
   @Column({ type: 'numeric', precision: 4, scale: 1 })
   score: string;
 
-  @Column({ type: 'jsonb' })
+  // json, not jsonb: written by workers in bulk, kept and served as written (see LighterMatchWrites).
+  @Column({ type: 'json' })
   components: MatchComponents;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   explanation: MatchExplanation;
 
   @Column({ name: 'scorer_version', type: 'varchar', length: 40 })
