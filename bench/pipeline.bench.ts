@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
@@ -24,14 +26,15 @@ const THROUGHPUT_NEEDS = Number(process.env.BENCH_THROUGHPUT_NEEDS ?? 2000);
 // Open needs in all once the queued jobs are done: what each changed profile is scored against.
 const OPEN_NEEDS = Number(process.env.BENCH_OPEN_NEEDS ?? 10_000);
 const PROFILE_CHANGES = Number(process.env.BENCH_PROFILE_CHANGES ?? 50);
+// Worker processes (`npm run start:worker`) started beside the API process and its in-process workers.
+const WORKER_PROCESSES = Number(process.env.BENCH_WORKER_PROCESSES ?? 0);
 // Leaves the database in place afterwards, to look at what the workers wrote.
 const KEEP_DATABASE = process.env.BENCH_KEEP_DATABASE === 'true';
 const ADMIN = { email: 'bench-admin@bench.local', password: 'bench-admin-password' };
 
 async function main(): Promise<void> {
   const databaseUrl = await recreateBenchDatabase('procurement_match_pipeline_bench');
-  const config = loadConfig({
-    ...process.env,
+  const environment = {
     NODE_ENV: 'development',
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: `pmbench-${Date.now()}`,
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
     ADMIN_PASSWORD: ADMIN.password,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     WRITE_RATE_LIMIT_PER_MINUTE: '1000000',
-  });
+  };
+  const config = loadConfig({ ...process.env, ...environment });
   await prepareDatabase(config);
   const corpus = new SyntheticCorpus({ seed: 42 });
   const random = new SeededRandom(7);
@@ -81,7 +85,11 @@ async function main(): Promise<void> {
   await configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const base = `${await app.getUrl()}/api/v1`.replace('[::1]', '127.0.0.1');
-  console.log(`service started (index of ${PROFILES} profiles built) in ${Date.now() - started} ms; RSS ${mb(process.memoryUsage().rss)}`);
+  const workers = await Promise.all(Array.from({ length: WORKER_PROCESSES }, () => startWorkerProcess({ ...environment, LOG_LEVEL: 'info' })));
+  console.log(
+    `service started (index of ${PROFILES} profiles built) in ${Date.now() - started} ms; RSS ${mb(process.memoryUsage().rss)}; ` +
+      `${WORKER_PROCESSES} worker process(es) beside the API's in-process workers`,
+  );
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench glue reading JSON answers
   const call = async (method: string, path: string, token?: string, body?: unknown): Promise<any> => {
@@ -135,16 +143,13 @@ async function main(): Promise<void> {
     drafts.push(...(await Promise.all(Array.from({ length: Math.min(50, THROUGHPUT_NEEDS - i) }, () => draft()))).map((n) => n.id));
   }
   const dataSource = app.get(DataSource);
+  let scoredBefore = await scoredNeedCount(dataSource);
   const t0 = performance.now();
   for (let i = 0; i < drafts.length; i += 50) {
     await Promise.all(drafts.slice(i, i + 50).map((id) => call('POST', `/needs/${id}/publish`, buyer)));
   }
   const publishedIn = performance.now() - t0;
-  for (;;) {
-    const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM need_matching_state WHERE need_id = ANY($1::uuid[])`, [drafts]);
-    if (row.n === drafts.length) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntilScored(dataSource, scoredBefore + drafts.length);
   const elapsed = performance.now() - t0;
   console.log(
     `throughput: ${THROUGHPUT_NEEDS} needs published in ${ms(publishedIn)} and all scored (top ${config.matchesPerNeed} written) in ${ms(elapsed)}: ` +
@@ -180,6 +185,7 @@ async function main(): Promise<void> {
     queuedIds.push(...batch.map((n) => n.needId));
   }
   if (queuedIds.length > 0) {
+    scoredBefore = await scoredNeedCount(dataSource);
     const queue = app.get(JobsService).queue(MATCHING_QUEUE);
     const t1 = performance.now();
     for (let i = 0; i < queuedIds.length; i += 500) {
@@ -190,11 +196,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    for (;;) {
-      const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM need_matching_state WHERE need_id = ANY($1::uuid[])`, [queuedIds]);
-      if (row.n === queuedIds.length) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitUntilScored(dataSource, scoredBefore + queuedIds.length);
     const queuedElapsed = performance.now() - t1;
     console.log(
       `queued throughput: ${queuedIds.length} need jobs queued and all scored (top ${config.matchesPerNeed} written) in ${ms(queuedElapsed)}: ` +
@@ -204,6 +206,7 @@ async function main(): Promise<void> {
 
   if (PROFILE_CHANGES > 0) await benchProfileChanges(app, seedSource, () => ({ ...corpus.profile(), cpvCodes: realCodes() }));
 
+  for (const worker of workers) worker.kill('SIGTERM');
   await app.close();
   await seedSource.destroy();
   if (!KEEP_DATABASE) await recreateBenchDatabase('procurement_match_pipeline_bench');
@@ -244,6 +247,39 @@ async function benchProfileChanges(app: NestFastifyApplication, seedSource: Data
       `then the needs it left re-ranked, in all median ${ms(latency.median)}, p95 ${ms(latency.p95)}, max ${ms(latency.max)} ` +
       `(per profile: ${(entered / suppliers.length).toFixed(1)} needs entered or re-scored, ${(left / suppliers.length).toFixed(1)} left and re-ranked)`,
   );
+}
+
+/** How many needs have been scored at least once (each has a state row from its first scoring). */
+async function scoredNeedCount(dataSource: DataSource): Promise<number> {
+  const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM need_matching_state`);
+  return row.n;
+}
+
+/**
+ * Waits until `count` needs have been scored. Polled every 50 ms with a count of a small table: the
+ * poll must not take CPU from what it measures (a count of thousands of ids every 20 ms took a
+ * sizeable share of PostgreSQL's).
+ */
+async function waitUntilScored(dataSource: DataSource, count: number): Promise<void> {
+  while ((await scoredNeedCount(dataSource)) < count) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** `src/worker.ts` as its own process, resolved once it says it has started (its index built). */
+async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const root = join(__dirname, '..');
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'src/worker.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TS_NODE_PROJECT: join(root, 'tsconfig.json'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it started`)));
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      if (chunk.includes('worker started')) resolve();
+    });
+  });
+  return child;
 }
 
 main().catch((error) => {
