@@ -1,6 +1,8 @@
 import { toMatchItemResponse } from 'src/matching/dto/match.dto';
 import { MatchesRepository } from 'src/matching/matches.repository';
 import { MatchingJobsService } from 'src/matching/matching-jobs.service';
+import { JobsService } from 'src/queue/jobs.service';
+import { MATCHING_QUEUE } from 'src/queue/queue.definitions';
 import { createWorld, needBody, profileBody, registerSupplier, World, Actor } from './support/actors';
 import { clearQueuePrefix, createTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -213,5 +215,70 @@ describe('Matching', () => {
       await worker.app.close();
       await clearQueuePrefix(worker.config);
     }
+  });
+});
+
+describe('Matching, a changed profile entering and leaving a full need', () => {
+  // Two kept matches per need, and the queue paused: the test runs each job itself, in order.
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { MATCHES_PER_NEED: '2' } });
+    await t.app.get(JobsService).queue(MATCHING_QUEUE).pause();
+    w = await createWorld(t);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('keeps the suppliers, count and threshold that a full re-ranking keeps', async () => {
+    const jobs = t.app.get(MatchingJobsService);
+    const bearer = (actor: Actor) => ({ authorization: `Bearer ${actor.token}` });
+    const putProfile = (actor: Actor, body: Record<string, unknown>) =>
+      t.http().put('/api/v1/suppliers/me/profile').set(bearer(actor)).send(body).expect(200);
+    const third = await registerSupplier(t, 'third-supplier');
+    // Three booking suppliers of decreasing fit, and a road supplier.
+    await putProfile(w.supplierA, ACCESSIBLE_BOOKING);
+    await putProfile(third, { ...ACCESSIBLE_BOOKING, summary: 'Online booking services.', capabilities: ['booking'], caseStudies: [] });
+    await putProfile(w.supplierB, ROAD_MAINTENANCE);
+    const created = await t.http().post('/api/v1/needs').set(bearer(w.buyerA)).send(BOOKING_NEED).expect(201);
+    const needId: string = created.body.id;
+    await t.http().post(`/api/v1/needs/${needId}/publish`).set(bearer(w.buyerA)).expect(200);
+    await jobs.scoreNeed(needId);
+
+    const kept = async () => {
+      const rows: { supplier_id: string; score: number }[] = await t.dataSource.query(
+        `SELECT supplier_id, score::float8 AS score FROM matches WHERE need_id = $1 AND decision IS NULL ORDER BY score DESC, supplier_id`,
+        [needId],
+      );
+      const [state] = await t.dataSource.query(`SELECT match_count, threshold::float8 AS threshold FROM need_matching_state WHERE need_id = $1`, [needId]);
+      // The state row always describes the rows kept.
+      expect(state).toEqual({ match_count: rows.length, threshold: rows[rows.length - 1].score });
+      return rows.map((row) => row.supplier_id);
+    };
+    // What the incremental path kept is what ranking the need in full keeps.
+    const keptAsInFull = async () => {
+      const incremental = await kept();
+      await jobs.scoreNeed(needId, { force: true });
+      expect(await kept()).toEqual(incremental);
+      return incremental;
+    };
+
+    expect(await keptAsInFull()).toEqual([w.supplierA.organisationId, third.organisationId]);
+
+    // The road supplier turns to booking services: it enters and the weakest kept supplier leaves.
+    await putProfile(w.supplierB, { ...ACCESSIBLE_BOOKING, summary: `${ACCESSIBLE_BOOKING.summary} School admissions booking is all we do.` });
+    expect((await jobs.scoreProfile(w.supplierB.organisationId!)).entered).toBe(1);
+    const entered = await keptAsInFull();
+    expect(entered).toHaveLength(2);
+    expect(entered).toContain(w.supplierB.organisationId);
+    expect(entered).not.toContain(third.organisationId);
+
+    // And back to roads: it leaves, and the need's next best comes back.
+    await putProfile(w.supplierB, ROAD_MAINTENANCE);
+    expect((await jobs.scoreProfile(w.supplierB.organisationId!)).left).toBe(1);
+    expect(await keptAsInFull()).toEqual([w.supplierA.organisationId, third.organisationId]);
   });
 });

@@ -3,7 +3,7 @@ import { MatchingIndex } from 'src/matching/domain/matching-index';
 import type { NeedInput } from 'src/matching/domain/matching.types';
 import type { NeedQuery } from 'src/matching/domain/need-query';
 import { prepareNeedQuery } from 'src/matching/domain/need-query';
-import { CURSOR_START_KEY, MatchingRepository } from 'src/matching/matching.repository';
+import { ChangeCursor, CURSOR_START_KEY, MatchingRepository, NeedThreshold } from 'src/matching/matching.repository';
 
 const PAGE = 2000;
 
@@ -14,8 +14,8 @@ export interface OpenNeed {
 }
 
 /**
- * This worker's in-memory view of the corpus: every supplier profile in a MatchingIndex and every
- * open need analysed once. PostgreSQL stays the source of truth; the view is a cache that any worker
+ * This worker's in-memory view of the corpus: every supplier profile in a MatchingIndex, every
+ * open need analysed once, and each scored need's kept count and threshold. PostgreSQL stays the source of truth; the view is a cache that any worker
  * builds at start and brings up to date before each job by reading the rows changed since its last
  * look (by transaction id, so late commits are never missed). Workers that have read the same rows
  * hold the same index and give the same scores.
@@ -26,26 +26,24 @@ export class MatchingCorpusService {
   readonly index = new MatchingIndex();
   private readonly profileVersions = new Map<string, number>();
   private readonly openNeeds = new Map<string, OpenNeed>();
+  private readonly thresholds = new Map<string, NeedThreshold>();
   private profilesXmin = '0';
   private needsXmin = '0';
+  private thresholdsXmin = '0';
   private readonly profilePasses = new PassCoalescer(() => this.syncProfiles());
   private readonly needPasses = new PassCoalescer(() => this.syncNeeds());
+  private readonly thresholdPasses = new PassCoalescer(() => this.syncThresholds());
 
   constructor(private readonly repository: MatchingRepository) {}
 
-  /** Brings the profiles and the open needs up to date with every change committed so far. */
+  /** Brings profiles, open needs and thresholds up to date with every change committed so far. */
   async sync(): Promise<void> {
-    await Promise.all([this.syncProfileIndex(), this.syncOpenNeeds()]);
+    await Promise.all([this.syncProfileIndex(), this.needPasses.run(), this.thresholdPasses.run()]);
   }
 
   /** Brings the profile index up to date (what a need's ranking needs). */
   syncProfileIndex(): Promise<void> {
     return this.profilePasses.run();
-  }
-
-  /** Brings the open-needs set up to date (what a changed profile is scored against). */
-  syncOpenNeeds(): Promise<void> {
-    return this.needPasses.run();
   }
 
   profileVersion(supplierId: string): number | undefined {
@@ -56,6 +54,11 @@ export class MatchingCorpusService {
     return [...this.openNeeds.values()];
   }
 
+  /** A need's kept count and lowest kept score as of the last sync; undefined if never scored. */
+  threshold(needId: string): NeedThreshold | undefined {
+    return this.thresholds.get(needId);
+  }
+
   /** Analyses a need for querying (used for the need being scored, whatever the cache holds). */
   prepare(need: NeedInput): NeedQuery {
     return prepareNeedQuery(need);
@@ -63,44 +66,76 @@ export class MatchingCorpusService {
 
   private async syncProfiles(): Promise<void> {
     const started = Date.now();
-    // Read the horizon first: rows of transactions below it are all visible to the reads that follow.
-    const profilesHorizon = await this.repository.currentXmin();
     let changedProfiles = 0;
-    // Start just below the horizon of the last pass: (xmin, smallest key) excludes nothing at xmin.
-    for (let cursor = { xid: previousXid(this.profilesXmin), key: CURSOR_START_KEY }; ; ) {
-      const rows = await this.repository.profilesChangedSince(cursor, PAGE);
-      for (const row of rows) {
+    this.profilesXmin = await this.readChanges(
+      this.profilesXmin,
+      (cursor) => this.repository.profilesChangedSince(cursor, PAGE),
+      (row) => row.supplierId,
+      (row) => {
         // Rows are read again while their transaction ids stay above the horizon: apply each version once.
-        if ((this.profileVersions.get(row.supplierId) ?? 0) >= row.version) continue;
+        if ((this.profileVersions.get(row.supplierId) ?? 0) >= row.version) return;
         this.index.upsert(row);
         this.profileVersions.set(row.supplierId, row.version);
         changedProfiles++;
-      }
-      if (rows.length < PAGE) break;
-      cursor = { xid: rows[rows.length - 1].changeXid, key: rows[rows.length - 1].supplierId };
-    }
-    this.profilesXmin = profilesHorizon;
+      },
+    );
     if (changedProfiles > 0) this.index.refresh();
     if (changedProfiles > 1000) this.logger.log(`loaded ${changedProfiles} profiles in ${Date.now() - started} ms`);
   }
 
   private async syncNeeds(): Promise<void> {
-    const needsHorizon = await this.repository.currentXmin();
-    for (let cursor = { xid: previousXid(this.needsXmin), key: CURSOR_START_KEY }; ; ) {
-      const rows = await this.repository.needsChangedSince(cursor, PAGE);
-      for (const row of rows) {
+    this.needsXmin = await this.readChanges(
+      this.needsXmin,
+      (cursor) => this.repository.needsChangedSince(cursor, PAGE),
+      (row) => row.needId,
+      (row) => {
         const held = this.openNeeds.get(row.needId);
         if (row.status !== 'open') {
-          if (held && held.version <= row.version) this.openNeeds.delete(row.needId);
-          continue;
+          if (held && held.version <= row.version) {
+            this.openNeeds.delete(row.needId);
+            // A need that is not open is never scored again: its threshold is not needed any more.
+            this.thresholds.delete(row.needId);
+          }
+          return;
         }
-        if (held && held.version >= row.version) continue;
+        if (held && held.version >= row.version) return;
         this.openNeeds.set(row.needId, { needId: row.needId, version: row.version, query: prepareNeedQuery(row) });
-      }
+      },
+    );
+  }
+
+  private async syncThresholds(): Promise<void> {
+    this.thresholdsXmin = await this.readChanges(
+      this.thresholdsXmin,
+      (cursor) => this.repository.thresholdsChangedSince(cursor, PAGE),
+      (row) => row.needId,
+      // Pages come in transaction order, each read later than the one before: the last row read for
+      // a need is its latest state.
+      ({ needId, matchCount, threshold }) => this.thresholds.set(needId, { needId, matchCount, threshold }),
+    );
+  }
+
+  /**
+   * Applies every row written by transactions at or after the last pass's horizon, page by page, and
+   * returns this pass's horizon (read first: rows of transactions below it are all visible to the
+   * reads that follow).
+   */
+  private async readChanges<T extends { changeXid: string }>(
+    since: string,
+    page: (cursor: ChangeCursor) => Promise<T[]>,
+    keyOf: (row: T) => string,
+    apply: (row: T) => void,
+  ): Promise<string> {
+    const horizon = await this.repository.currentXmin();
+    // Start just below the last horizon: (xmin, smallest key) excludes nothing at xmin.
+    for (let cursor = { xid: previousXid(since), key: CURSOR_START_KEY }; ; ) {
+      const rows = await page(cursor);
+      for (const row of rows) apply(row);
       if (rows.length < PAGE) break;
-      cursor = { xid: rows[rows.length - 1].changeXid, key: rows[rows.length - 1].needId };
+      const last = rows[rows.length - 1];
+      cursor = { xid: last.changeXid, key: keyOf(last) };
     }
-    this.needsXmin = needsHorizon;
+    return horizon;
   }
 }
 

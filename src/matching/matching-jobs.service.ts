@@ -95,14 +95,11 @@ export class MatchingJobsService {
     if (version === undefined) return { needs: 0, entered: 0, left: 0 };
     const openNeeds = this.corpus.openNeedList();
     const versions = new Map(openNeeds.map((need) => [need.needId, need.version]));
-    const [thresholds, held] = await Promise.all([
-      this.repository.thresholds(openNeeds.map((need) => need.needId)),
-      this.repository.needsHoldingSupplier(supplierId),
-    ]);
+    const held = await this.repository.needsHoldingSupplier(supplierId);
     const keep = this.config.matchesPerNeed;
     // Explanations are built only for the needs this supplier enters or is held by.
     const wanted = (needId: string, score: number) => {
-      const state = thresholds.get(needId);
+      const state = this.corpus.threshold(needId);
       return held.has(needId) || (state !== undefined && (state.matchCount < keep || score >= state.threshold));
     };
     const results = this.corpus.index.scoreSupplierAgainstNeeds(
@@ -113,7 +110,7 @@ export class MatchingJobsService {
     const upserts: { needId: string; needVersion: number; match: ScoredMatch }[] = [];
     const removals: string[] = [];
     for (const result of results) {
-      const state = thresholds.get(result.needId);
+      const state = this.corpus.threshold(result.needId);
       // A need not scored yet gets its full ranking from its own job; nothing to add here.
       if (!state) continue;
       const decided = held.get(result.needId) === true;

@@ -154,13 +154,14 @@ export class MatchingRepository {
     return decided;
   }
 
-  async thresholds(needIds: string[]): Promise<Map<string, NeedThreshold>> {
-    const rows = await this.dataSource.query(
-      `SELECT need_id AS "needId", match_count AS "matchCount", threshold::float8 AS threshold
-       FROM need_matching_state WHERE need_id = ANY($1::uuid[])`,
-      [needIds],
+  /** The same for needs' matching state (each need's kept count and threshold). */
+  async thresholdsChangedSince(cursor: ChangeCursor, limit: number): Promise<(NeedThreshold & { changeXid: string })[]> {
+    return this.dataSource.query(
+      `SELECT need_id AS "needId", match_count AS "matchCount", threshold::float8 AS threshold, change_xid::text AS "changeXid"
+       FROM need_matching_state WHERE (change_xid, need_id) > ($1::xid8, $2::uuid)
+       ORDER BY change_xid, need_id LIMIT $3`,
+      [cursor.xid, cursor.key, limit],
     );
-    return new Map(rows.map((row: NeedThreshold) => [row.needId, row]));
   }
 
   async needsHoldingSupplier(supplierId: string): Promise<Map<string, boolean>> {
@@ -194,22 +195,22 @@ export class MatchingRepository {
         ]);
       }
       if (touched.length) {
-        // Both statements go need by need (LATERAL), each an index scan of one need's rows: given the
-        // whole list as `need_id = ANY(...)`, the planner may scan the table for a few hundred needs.
+        // One pass over each touched need's undecided rows (LATERAL, an index scan per need: given
+        // the whole list as `need_id = ANY(...)`, the planner may scan the table for a few hundred
+        // needs) finds both the rows beyond `keep` to drop and the count and lowest score left.
         await manager.query(
-          `DELETE FROM matches m USING unnest($1::uuid[]) AS t(need_id),
-             LATERAL (SELECT supplier_id FROM matches WHERE need_id = t.need_id AND decision IS NULL
-                      ORDER BY score DESC, supplier_id OFFSET $2) extra
-           WHERE m.need_id = t.need_id AND m.supplier_id = extra.supplier_id`,
+          `WITH per_need AS (
+             SELECT t.need_id, kept.dropped, kept.n, kept.low FROM unnest($1::uuid[]) AS t(need_id),
+               LATERAL (SELECT array_agg(supplier_id) FILTER (WHERE position > $2) AS dropped,
+                               count(*) FILTER (WHERE position <= $2)::int AS n, min(score) FILTER (WHERE position <= $2) AS low
+                        FROM (SELECT supplier_id, score, row_number() OVER (ORDER BY score DESC, supplier_id) AS position
+                              FROM matches WHERE need_id = t.need_id AND decision IS NULL) ranked) kept
+           ), trimmed AS (
+             DELETE FROM matches m USING per_need p, unnest(p.dropped) AS d(supplier_id)
+             WHERE m.need_id = p.need_id AND m.supplier_id = d.supplier_id
+           )
+           UPDATE need_matching_state s SET match_count = p.n, threshold = p.low FROM per_need p WHERE s.need_id = p.need_id AND p.n > 0`,
           [touched, keep],
-        );
-        await manager.query(
-          `UPDATE need_matching_state s SET match_count = agg.n, threshold = agg.low
-           FROM unnest($1::uuid[]) AS t(need_id),
-             LATERAL (SELECT count(*)::int AS n, coalesce(min(score), 0) AS low FROM matches
-                      WHERE need_id = t.need_id AND decision IS NULL HAVING count(*) > 0) agg
-           WHERE s.need_id = t.need_id`,
-          [touched],
         );
       }
       await manager.query(
