@@ -157,8 +157,11 @@ export class MatchingJobsService {
     return { needs: needs.length, profiles: profiles.length };
   }
 
+  // The index hands out fresh objects: stamping each is cheaper than copying a hundred per need.
   private withVersion<T extends { supplierId: string }>(match: T): T & { profileVersion: number } {
-    return { ...match, profileVersion: this.corpus.profileVersion(match.supplierId) ?? 0 };
+    const scored = match as T & { profileVersion: number };
+    scored.profileVersion = this.corpus.profileVersion(match.supplierId) ?? 0;
+    return scored;
   }
 }
 

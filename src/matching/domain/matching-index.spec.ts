@@ -498,6 +498,30 @@ describe('MatchingIndex pruning on a mixed vocabulary', () => {
     }
   });
 
+  it('explains large result sets exactly as scoring each pair does, with appended and removed profiles', () => {
+    // k past the batch size (sample and results read in several batches of documents), profiles
+    // appended and removed since the index was packed (appended postings, tombstones), and needs
+    // requiring certifications beyond the bit masks (the slow eligibility path).
+    const index = indexOf(profiles.slice(0, 1000));
+    for (const added of profiles.slice(1000)) index.upsert(added);
+    for (let i = 0; i < 30; i++) index.remove(profiles[(i * 31) % 1000].supplierId);
+    expect(index.stats().appendedPostings).toBeGreaterThan(0);
+    expect(index.stats().tombstones).toBeGreaterThan(0);
+    const inputs = [
+      ...needs.slice(0, 4),
+      { ...needs[4], needId: 'certified', requiredCertifications: ['cert-3', 'cert-35'], budgetMin: 20_000_000 },
+    ];
+    for (const input of inputs) {
+      const query = prepareNeedQuery(input);
+      const matches = index.topMatches(query, 1100);
+      expect(matches).toHaveLength(1100);
+      for (const match of matches) {
+        const [fromSupplier] = index.scoreSupplierAgainstNeeds(match.supplierId, [query]);
+        expect(fromSupplier).toEqual({ needId: query.needId, ...match });
+      }
+    }
+  });
+
   it('scores a supplier against the needs exactly as topMatches does, explanations included', () => {
     const index = indexOf(profiles);
     // Requirements naming every one of the 40 certifications: more slugs than the packed form has bits.

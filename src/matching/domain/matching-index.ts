@@ -4,6 +4,7 @@ import {
   cpvPrefixKey,
   cpvLevelOfRank,
   prepareCpvCodes,
+  type CpvComparison,
   type PreparedCpvCodes,
 } from 'src/matching/domain/cpv-scoring';
 import {
@@ -14,6 +15,7 @@ import {
   prepareEligibilityProfile,
   servesRegion,
   UK_WIDE,
+  type EligibilityOutcome,
   type EligibilityProfile,
 } from 'src/matching/domain/eligibility-scoring';
 import {
@@ -126,6 +128,10 @@ const DENSE_MIN_DOCS = 64;
 // Probing a list for each candidate costs a few comparisons; below this many postings per
 // candidate, reading the whole list is cheaper.
 const GALLOP_RATIO = 5;
+// Exact scores and explanations read the query's terms for at most this many documents at a time
+// (see loadBatch): enough for the usual sample and results in one go, and a bounded scratch
+// whatever k is asked for.
+const BATCH_DOCS = 512;
 // When at least 1/RANKS_FILL_RATIO of the documents have a CPV rank, clearing all ranks with one
 // fill of the byte array is cheaper than a random write per ranked document.
 const RANKS_FILL_RATIO = 16;
@@ -212,10 +218,6 @@ function bitCount(value: number): number {
 
 function emptyHeap(ties: boolean): TopHeap {
   return { docs: new Int32Array(0), scores: new Float64Array(0), exact: new Uint8Array(0), size: 0, limit: 0, ties };
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toQuery(need: NeedInput | NeedQuery): NeedQuery {
@@ -305,10 +307,40 @@ function weightScale(sum: number, count: number): number {
   return Math.min(WEIGHT_SCALE, Math.floor(room / (IMPACT_SCALE * sum)));
 }
 
-/** A need term's share of a raw text score: its index in the need and weight × impact. */
-interface MatchedTermContribution {
-  index: number;
-  contribution: number;
+/** The first index in [from, end) whose value is at least `value` (`end` if none), `array` sorted. */
+function lowerBound(array: Int32Array, from: number, end: number, value: number): number {
+  let low = from;
+  let high = end;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (array[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** lowerBound over a CPV posting list (doc ids ascending) from `from`, galloping. */
+function lowerBoundOfList(list: readonly number[], from: number, value: number): number {
+  const end = list.length;
+  if (from >= end || list[from] >= value) return from;
+  let step = 1;
+  while (from + step < end && list[from + step] < value) step <<= 1;
+  let low = from + (step >> 1) + 1;
+  let high = Math.min(from + step, end);
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** lowerBound when the answer is likely near `from`: steps doubling from there, then bisects. */
+function gallopTo(array: Int32Array, from: number, end: number, value: number): number {
+  if (from >= end || array[from] >= value) return from;
+  let step = 1;
+  while (from + step < end && array[from + step] < value) step <<= 1;
+  return lowerBound(array, from + (step >> 1) + 1, Math.min(from + step, end), value);
 }
 
 /** A bounded heap of the best documents seen; its root is the worst kept. */
@@ -348,6 +380,8 @@ interface TopHeap {
  * exact code with the need, so that the rest are never looked at; the terms with the smallest upper
  * bounds are probed for the candidates only (MaxScore). The pruning is exact: a document is left out
  * only when an upper bound of its final score is below a score k documents are known to reach.
+ * The few documents whose every term is wanted (the sample scored exactly, the results explained)
+ * have them read from the same postings, for a batch of documents at a time (loadBatch).
  */
 export class MatchingIndex {
   // Per term (stem id).
@@ -437,10 +471,31 @@ export class MatchingIndex {
   // Output of computeImpacts.
   private impactTerms = new Int32Array(1024);
   private impactValues = new Uint16Array(1024);
-  // The current query's integer weight by term (0 for other terms), set and cleared by topMatches.
-  private termWeight = new Int32Array(0);
-  // The current query's index + 1 by term (0 for other terms), for explanations.
-  private termIndex = new Int32Array(0);
+  // The current query's terms that can add anything (see rankTop), in its order: term id, integer
+  // weight, index in the need. What exact scores and explanations read (see loadBatch).
+  private activeTerms = new Int32Array(256);
+  private activeWeights = new Int32Array(256);
+  private activeIndexes = new Int32Array(256);
+  private activeCount = 0;
+  // 1 for the active terms of the threshold sample (see rankTop), whose sum scores hold at first.
+  private activeSeed = new Uint8Array(256);
+  // A batch of documents, sorted (see loadBatch), their impacts on the active terms (term j's in
+  // batchImpacts[j × count …]) and exact raw text scores (batchRaw, by position in batchDocs).
+  private batchDocs = new Int32Array(BATCH_DOCS);
+  private batchImpacts = new Uint16Array(BATCH_DOCS * 64);
+  private batchRaw = new Int32Array(BATCH_DOCS);
+  // By doc id: its position in the batch being loaded + 1, else 0 (0 outside loadBatch).
+  private batchPositionOf = new Uint16Array(1024);
+  // 1 where the batch's document has a code in one of the need's CPV divisions (see markCpvDivisions).
+  private batchInDivision = new Uint8Array(BATCH_DOCS);
+  // The heap's documents whose exact score is wanted, gathered for loadBatch (see exactHeapThreshold).
+  private pendingDocs = new Int32Array(BATCH_DOCS);
+  // The best explained terms of one match (see explainTerms): contributions and need indexes, best
+  // first; heldIndexes/heldContributions are what the caller found.
+  private heldIndexes = new Int32Array(256);
+  private heldContributions = new Float64Array(256);
+  private bestIndexes = new Int32Array(MAX_EXPLAINED_TERMS);
+  private bestContributions = new Float64Array(MAX_EXPLAINED_TERMS);
   // Per query, and restored to all zeros afterwards: documents whose score went from 0 when noted
   // (touchedDocs), documents given a CPV rank (rankDocs, highest rank first).
   private touchedDocs = new Int32Array(1024);
@@ -449,8 +504,8 @@ export class MatchingIndex {
   private rankDocCount = 0;
   // Set when a dense term was added for every document: candidates then come from a full pass.
   private denseAccumulated = false;
-  // The current query's terms as a bitmap by term (fits L1 cache where termWeight does not).
-  private queryBits = new Int32Array(0);
+  // How many unranked candidates the last narrow kept.
+  private narrowedUnranked = 0;
 
   // Heaps reused by every query (see resetHeap).
   private readonly thresholdHeap = emptyHeap(false);
@@ -487,6 +542,8 @@ export class MatchingIndex {
   private needCertificationMask = 0;
   private needUnknownCertifications = 0;
   private docMarks = new Int32Array(1024);
+  // The current query's eligibility failures by fast-path outcome (see eligibilityOutcome).
+  private readonly eligibilityFailures = new Map<number, string[]>();
 
 
   /** Number of profiles held. */
@@ -576,22 +633,9 @@ export class MatchingIndex {
     if (this.queryWeights.length < query.termIds.length) this.queryWeights = new Float64Array(query.termIds.length * 2);
     const weights = this.queryWeights.subarray(0, query.termIds.length);
     const ideal = this.fillTermWeights(query, weights);
-    const termIds = query.termIds;
-    const termWeight = this.termWeight;
-    const queryBits = this.queryBits;
-    for (let i = 0; i < termIds.length; i++) {
-      termWeight[termIds[i]] = weights[i];
-      this.termIndex[termIds[i]] = i + 1;
-      if (weights[i] !== 0) queryBits[termIds[i] >>> 5] |= 1 << (termIds[i] & 31);
-    }
     try {
       return this.rankTop(query, weights, ideal, limit);
     } finally {
-      for (let i = 0; i < termIds.length; i++) {
-        termWeight[termIds[i]] = 0;
-        this.termIndex[termIds[i]] = 0;
-        queryBits[termIds[i] >>> 5] = 0;
-      }
       this.clearQueryScratch();
     }
   }
@@ -629,6 +673,7 @@ export class MatchingIndex {
     for (let i = 0; i < termIds.length; i++) if (weights[i] * maxImpact[termIds[i]] > 0) active.push(i);
     active.sort((a, b) => weights[a] * maxImpact[termIds[a]] - weights[b] * maxImpact[termIds[b]] || a - b);
     const n = active.length;
+    this.setActiveTerms(termIds, weights, active);
     // prefix[j]: the most terms active[0 … j−1] together can add to a document's raw score.
     if (this.boundScratch.length < n + 1) this.boundScratch = new Float64Array((n + 1) * 2);
     const prefix = this.boundScratch;
@@ -650,6 +695,7 @@ export class MatchingIndex {
       seedMass += prefix[j + 1] - prefix[j];
       seedReach += this.documentFrequency[term];
     }
+    for (let j = 0; j < n; j++) this.activeSeed[j] = seed[j] ? 1 : 0;
     let seedRank = this.seedRank(rankCounts, SEED_DOCUMENTS_PER_RESULT * limit);
     if (seedRank === 0 && query.cpv.digits.length > 0) {
       this.computeRanks(query, DIVISION_RANK, CLASS_RANK, rankCounts);
@@ -763,7 +809,7 @@ export class MatchingIndex {
     // 5. Probe the left-out terms for the candidates, largest bound first. The unranked documents
     // often all drop out before their terms are probed: a term left out for them alone is then
     // skipped rather than read for nothing.
-    let unrankedLeft = unranked ? this.countUnranked(count) : 0;
+    let unrankedLeft = unranked ? this.narrowedUnranked : 0;
     for (let j = n - 1; j >= 0 && count > 0; j--) {
       const forRanked = j < cutRanked;
       const forUnranked = leftOutUnranked[j] === 1 && unrankedLeft > 0;
@@ -775,18 +821,55 @@ export class MatchingIndex {
         floor[rank] = needed[rank] - (rank === 0 ? leftOutBefore[j] : prefix[Math.min(j, cutRanked)]);
       }
       count = this.narrow(count, floor);
-      if (unrankedLeft > 0) unrankedLeft = this.countUnranked(count);
+      if (unrankedLeft > 0) unrankedLeft = this.narrowedUnranked;
     }
 
     const top = this.selectTop(query, ideal, limit, count);
-    const order = Array.from({ length: top.size }, (_, i) => i);
-    const supplierIds = this.supplierIds;
-    order.sort(
-      (a, b) =>
-        top.scores[b] - top.scores[a] ||
-        compareStrings(supplierIds[top.docs[a]], supplierIds[top.docs[b]]),
-    );
-    return order.map((i) => this.describe(query, weights, ideal, top.docs[i], this.scores[top.docs[i]]));
+    // Best first, by heapsort: the heap orders by score, then supplierId (ties), as the results are;
+    // moving its worst to the end until it is empty leaves the best first.
+    const size = top.size;
+    for (let end = size - 1; end > 0; end--) {
+      const worst = top.docs[0];
+      const worstScore = top.scores[0];
+      top.docs[0] = top.docs[end];
+      top.scores[0] = top.scores[end];
+      top.docs[end] = worst;
+      top.scores[end] = worstScore;
+      top.size = end;
+      this.siftDown(top, 0);
+    }
+    top.size = size;
+    // Explained in batches (see loadBatch); a candidate's sum is its exact raw score by now.
+    this.eligibilityFailures.clear();
+    const results: MatchResult[] = [];
+    for (let start = 0; start < size; start += BATCH_DOCS) {
+      const batch = Math.min(BATCH_DOCS, size - start);
+      this.loadBatch(top.docs, start, batch, false);
+      this.markCpvDivisions(query, batch);
+      for (let i = start; i < start + batch; i++) {
+        const doc = top.docs[i];
+        results.push(this.describe(query, weights, ideal, doc, this.scores[doc], batch));
+      }
+    }
+    return results;
+  }
+
+  /** Lists the query's active terms (indexes into the need, see rankTop) for loadBatch and describe. */
+  private setActiveTerms(termIds: Int32Array, weights: Float64Array, active: readonly number[]): void {
+    const n = active.length;
+    if (this.activeTerms.length < n) {
+      this.activeTerms = new Int32Array(n * 2);
+      this.activeWeights = new Int32Array(n * 2);
+      this.activeIndexes = new Int32Array(n * 2);
+      this.activeSeed = new Uint8Array(n * 2);
+    }
+    for (let j = 0; j < n; j++) {
+      const index = active[j];
+      this.activeTerms[j] = termIds[index];
+      this.activeWeights[j] = weights[index];
+      this.activeIndexes[j] = index;
+    }
+    this.activeCount = n;
   }
 
   /**
@@ -891,7 +974,7 @@ export class MatchingIndex {
           score,
           components: { text: roundComponent(text), cpv, eligibility: roundComponent(eligibility) },
           explanation: {
-            matchedTerms: this.matchedTerms(query, this.heldContributions(termIds, weights, impacts), raw, text),
+            matchedTerms: this.explainTerms(query, this.holdContributions(termIds, weights, impacts), raw, text),
             cpvMatches: cpvComparison.matches,
             failedRequirements: outcome.failedRequirements,
           },
@@ -942,10 +1025,7 @@ export class MatchingIndex {
     this.termCounts = growInt32(this.termCounts, size * 2);
     this.touched = growInt32(this.touched, size);
     this.profileImpacts = growUint16(this.profileImpacts, size);
-    this.termWeight = growInt32(this.termWeight, size);
-    this.termIndex = growInt32(this.termIndex, size);
     this.denseSlot = growInt32(this.denseSlot, size);
-    this.queryBits = growInt32(this.queryBits, (size >>> 5) + 1);
     const known = this.termIdf.length / 3;
     this.termIdf = growFloat64(this.termIdf, size * 3);
     for (let t = known; t < size; t++) this.termIdf[3 * t + 1] = -1;
@@ -968,6 +1048,7 @@ export class MatchingIndex {
     this.touchedDocs = growInt32(this.touchedDocs, capacity);
     this.rankDocs = growInt32(this.rankDocs, capacity);
     this.docMarks = growInt32(this.docMarks, capacity);
+    this.batchPositionOf = growUint16(this.batchPositionOf, capacity);
   }
 
   private appendDocument(profile: SupplierProfileInput): number {
@@ -1259,10 +1340,10 @@ export class MatchingIndex {
   /**
    * Computes the impact of every distinct term of `doc` with the applied averages into
    * impactTerms/impactValues (integer impacts, 1…IMPACT_SCALE) and returns how many. The one
-   * definition of an impact: postings, exact scores, profile scoring and explanations all use it.
-   * With `only` (a bitmap by term), terms whose bit is clear are skipped.
+   * definition of an impact: postings (which queries also read for exact scores and explanations,
+   * see loadBatch) and profile scoring use it.
    */
-  private computeImpacts(doc: number, only: Int32Array | null = null): number {
+  private computeImpacts(doc: number): number {
     const P = BM25F_PARAMS;
     const tf = this.tfScratch;
     const touched = this.touched;
@@ -1281,7 +1362,6 @@ export class MatchingIndex {
       const stop = start + this.segmentEntryCount[segment];
       for (let e = start; e < stop; e++) {
         const term = entryTerm[e];
-        if (only !== null && (only[term >>> 5] & (1 << (term & 31))) === 0) continue;
         if (tf[term] === 0) touched[touchedCount++] = term;
         tf[term] += entryTf[e] / norm;
       }
@@ -1704,9 +1784,15 @@ export class MatchingIndex {
       if (raw === 0 || raw < enter[ranks[doc]] || alive[doc] === 0) continue;
       if (this.offer(query, ideal, sample, doc, raw)) this.fillNeeded(enter, sample.scores[0], ideal);
     }
-    for (let i = 0; i < sample.size; i++) {
-      const doc = sample.docs[i];
-      this.offerScore(heap, doc, this.scoreOf(query, ideal, doc, this.exactRaw(doc)), 1);
+    // Exact scores a batch at a time, offered in the sample's order all the same: on equal scores
+    // the heap keeps the first offered, and so holds the documents it always did.
+    for (let start = 0; start < sample.size; start += BATCH_DOCS) {
+      const batch = Math.min(BATCH_DOCS, sample.size - start);
+      this.loadBatch(sample.docs, start, batch, true);
+      for (let i = start; i < start + batch; i++) {
+        const doc = sample.docs[i];
+        this.offerScore(heap, doc, this.scoreOf(query, ideal, doc, this.batchRawOf(doc, batch)), 1);
+      }
     }
     return heap.size < heap.limit ? Number.NEGATIVE_INFINITY : heap.scores[0];
   }
@@ -1716,11 +1802,21 @@ export class MatchingIndex {
    * full: then nothing is known about the k-th score).
    */
   private exactHeapThreshold(query: NeedQuery, ideal: number, heap: TopHeap): number {
-    for (let i = 0; i < heap.size; i++) {
-      if (heap.exact[i] === 1) continue;
-      const doc = heap.docs[i];
-      heap.scores[i] = this.scoreOf(query, ideal, doc, this.exactRaw(doc));
-      heap.exact[i] = 1;
+    if (this.pendingDocs.length < heap.size) this.pendingDocs = new Int32Array(heap.size);
+    const pending = this.pendingDocs;
+    let count = 0;
+    for (let i = 0; i < heap.size; i++) if (heap.exact[i] === 0) pending[count++] = heap.docs[i];
+    for (let start = 0, i = 0; start < count; start += BATCH_DOCS) {
+      const batch = Math.min(BATCH_DOCS, count - start);
+      this.loadBatch(pending, start, batch, false);
+      // The batch's documents are the next inexact entries, in heap order like pending.
+      for (let done = 0; done < batch; i++) {
+        if (heap.exact[i] === 1) continue;
+        const doc = heap.docs[i];
+        heap.scores[i] = this.scoreOf(query, ideal, doc, this.batchRawOf(doc, batch));
+        heap.exact[i] = 1;
+        done++;
+      }
     }
     for (let i = (heap.size >> 1) - 1; i >= 0; i--) this.siftDown(heap, i);
     return heap.size < heap.limit ? Number.NEGATIVE_INFINITY : heap.scores[0];
@@ -1793,26 +1889,25 @@ export class MatchingIndex {
     return count;
   }
 
-  /** Keeps the candidates whose sum so far reaches floor[their rank]. */
+  /**
+   * Keeps the candidates whose sum so far reaches floor[their rank]; counts the unranked ones kept
+   * in narrowedUnranked (in the same pass, which has read their ranks already).
+   */
   private narrow(count: number, floor: Float64Array): number {
     const scores = this.scores;
     const ranks = this.cpvRanks;
     const candidates = this.candidates;
     let kept = 0;
+    let unranked = 0;
     for (let i = 0; i < count; i++) {
       const doc = candidates[i];
-      if (scores[doc] >= floor[ranks[doc]]) candidates[kept++] = doc;
+      const rank = ranks[doc];
+      if (scores[doc] < floor[rank]) continue;
+      candidates[kept++] = doc;
+      if (rank === 0) unranked++;
     }
+    this.narrowedUnranked = unranked;
     return kept;
-  }
-
-  /** How many of the first `count` candidates are unranked. */
-  private countUnranked(count: number): number {
-    const ranks = this.cpvRanks;
-    const candidates = this.candidates;
-    let unranked = 0;
-    for (let i = 0; i < count; i++) if (ranks[candidates[i]] === 0) unranked++;
-    return unranked;
   }
 
   /**
@@ -1898,15 +1993,97 @@ export class MatchingIndex {
     }
   }
 
-  /** A document's exact raw text score: its impacts on the query's terms, weighted. */
-  private exactRaw(doc: number): number {
-    const termWeight = this.termWeight;
-    const count = this.computeImpacts(doc, this.queryBits);
-    const terms = this.impactTerms;
-    const values = this.impactValues;
-    let raw = 0;
-    for (let i = 0; i < count; i++) raw += Math.imul(termWeight[terms[i]], values[i]);
-    return raw;
+  /**
+   * Loads `count` documents (docs[from …], distinct, at most BATCH_DOCS) sorted into batchDocs, their
+   * impacts on the query's active terms into batchImpacts and their exact raw text scores into
+   * batchRaw (see batchRawOf). The impacts are read from the postings the query adds up, which hold
+   * exactly what computeImpacts gives (refresh keeps them in line), term by term over the batch:
+   * a few postings a document per term, where computeImpacts would read every term each document
+   * holds, most of them not in the query. With `seedSummed` (while scores hold the sums of the seed
+   * terms, see sampleThreshold), those terms are taken from scores and not loaded: only the raw
+   * scores are wanted then.
+   */
+  private loadBatch(docs: Int32Array, from: number, count: number, seedSummed: boolean): void {
+    const sorted = this.batchDocs;
+    sorted.set(docs.subarray(from, from + count));
+    sorted.subarray(0, count).sort();
+    const n = this.activeCount;
+    if (this.batchImpacts.length < n * count) this.batchImpacts = new Uint16Array(n * BATCH_DOCS * 2);
+    const out = this.batchImpacts;
+    out.fill(0, 0, n * count);
+    const raw = this.batchRaw;
+    const position = this.batchPositionOf;
+    for (let c = 0; c < count; c++) {
+      raw[c] = seedSummed ? this.scores[sorted[c]] : 0;
+      position[sorted[c]] = c + 1;
+    }
+    if (count === 0) return;
+    const first = sorted[0];
+    const last = sorted[count - 1];
+    // Integer sums (see weightScale): the same whatever order terms are added in.
+    for (let j = 0; j < n; j++) {
+      if (seedSummed && this.activeSeed[j] === 1) continue;
+      const term = this.activeTerms[j];
+      const w = this.activeWeights[j];
+      const at = j * count;
+      const slot = this.denseSlot[term];
+      if (slot !== 0) {
+        const dense = this.denseImpacts[slot - 1];
+        const length = dense.length;
+        for (let c = 0; c < count; c++) {
+          const doc = sorted[c];
+          if (doc >= length) break;
+          const impact = dense[doc];
+          out[at + c] = impact;
+          raw[c] += Math.imul(w, impact);
+        }
+        continue;
+      }
+      if (term < this.baseTermCount) {
+        const postings = this.baseDocs;
+        const impacts = this.baseImpacts;
+        // Only the stretch of the list between the batch's first and last documents.
+        let p = lowerBound(postings, this.baseStart[term], this.baseStart[term + 1], first);
+        const end = lowerBound(postings, p, this.baseStart[term + 1], last + 1);
+        if (count * GALLOP_RATIO >= end - p) {
+          for (; p < end; p++) {
+            const c = position[postings[p]] - 1;
+            if (c < 0) continue;
+            out[at + c] = impacts[p];
+            raw[c] += Math.imul(w, impacts[p]);
+          }
+        } else {
+          for (let c = 0; c < count && p < end; c++) {
+            p = gallopTo(postings, p, end, sorted[c]);
+            if (p < end && postings[p] === sorted[c]) {
+              out[at + c] = impacts[p];
+              raw[c] += Math.imul(w, impacts[p++]);
+            }
+          }
+        }
+      }
+      const appended = this.appendedDocs[term];
+      const appendedImpacts = this.appendedImpacts[term];
+      if (appended !== undefined && appendedImpacts !== undefined) {
+        for (let p = 0; p < appended.length; p++) {
+          const c = position[appended[p]] - 1;
+          if (c < 0) continue;
+          out[at + c] = appendedImpacts[p];
+          raw[c] += Math.imul(w, appendedImpacts[p]);
+        }
+      }
+    }
+    for (let c = 0; c < count; c++) position[sorted[c]] = 0;
+  }
+
+  /** Where a document of the loaded batch (of `count`) sits in batchDocs. */
+  private batchPosition(doc: number, count: number): number {
+    return lowerBound(this.batchDocs, 0, count, doc);
+  }
+
+  /** The exact raw text score of a document of the loaded batch (of `count`). */
+  private batchRawOf(doc: number, count: number): number {
+    return this.batchRaw[this.batchPosition(doc, count)];
   }
 
   /** The 0–100 score (rounded) of a document with raw text score `raw` (needs cpvRanks set). */
@@ -2034,44 +2211,58 @@ export class MatchingIndex {
     return heap;
   }
 
+  // Both sifts carry the moving entry in hand and write it once where it stops, rather than
+  // swapping it down (or up) level by level: the same comparisons, so the same heap.
   private siftUp(heap: TopHeap, at: number): void {
+    const docs = heap.docs;
+    const scores = heap.scores;
+    const exact = heap.exact;
+    const doc = docs[at];
+    const score = scores[at];
+    const isExact = exact[at];
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (!this.worse(heap, at, parent)) break;
-      this.swap(heap, at, parent);
+      if (!this.worse(heap.ties, score, doc, scores[parent], docs[parent])) break;
+      docs[at] = docs[parent];
+      scores[at] = scores[parent];
+      exact[at] = exact[parent];
       at = parent;
     }
+    docs[at] = doc;
+    scores[at] = score;
+    exact[at] = isExact;
   }
 
   private siftDown(heap: TopHeap, at: number): void {
+    const docs = heap.docs;
+    const scores = heap.scores;
+    const exact = heap.exact;
+    const size = heap.size;
+    const ties = heap.ties;
+    const doc = docs[at];
+    const score = scores[at];
+    const isExact = exact[at];
     for (;;) {
       const left = 2 * at + 1;
-      if (left >= heap.size) break;
+      if (left >= size) break;
       const right = left + 1;
-      const child = right < heap.size && this.worse(heap, right, left) ? right : left;
-      if (!this.worse(heap, child, at)) break;
-      this.swap(heap, at, child);
+      const child = right < size && this.worse(ties, scores[right], docs[right], scores[left], docs[left]) ? right : left;
+      if (!this.worse(ties, scores[child], docs[child], score, doc)) break;
+      docs[at] = docs[child];
+      scores[at] = scores[child];
+      exact[at] = exact[child];
       at = child;
     }
+    docs[at] = doc;
+    scores[at] = score;
+    exact[at] = isExact;
   }
 
   // Lower score is worse; on equal scores (when ties count) the larger supplierId is worse (it ranks
   // later).
-  private worse(heap: TopHeap, a: number, b: number): boolean {
-    if (heap.scores[a] !== heap.scores[b]) return heap.scores[a] < heap.scores[b];
-    return heap.ties && this.supplierIds[heap.docs[a]] > this.supplierIds[heap.docs[b]];
-  }
-
-  private swap(heap: TopHeap, a: number, b: number): void {
-    const d = heap.docs[a];
-    heap.docs[a] = heap.docs[b];
-    heap.docs[b] = d;
-    const s = heap.scores[a];
-    heap.scores[a] = heap.scores[b];
-    heap.scores[b] = s;
-    const e = heap.exact[a];
-    heap.exact[a] = heap.exact[b];
-    heap.exact[b] = e;
+  private worse(ties: boolean, scoreA: number, docA: number, scoreB: number, docB: number): boolean {
+    if (scoreA !== scoreB) return scoreA < scoreB;
+    return ties && this.supplierIds[docA] > this.supplierIds[docB];
   }
 
   // ---- explanations ----------------------------------------------------------------------------
@@ -2100,20 +2291,41 @@ export class MatchingIndex {
   }
 
 
-  private describe(query: NeedQuery, weights: Float64Array, ideal: number, doc: number, raw: number): MatchResult {
+  /**
+   * The match of a document of the loaded batch (of `count`, see loadBatch) with raw text score `raw`.
+   */
+  private describe(
+    query: NeedQuery,
+    weights: Float64Array,
+    ideal: number,
+    doc: number,
+    raw: number,
+    count: number,
+  ): MatchResult {
     const text = raw === 0 ? 0 : textComponent(raw / ideal);
-    const cpv = compareCpvCodes(query.cpv, this.docCpv[doc]);
-    const eligibility = checkEligibility(query.eligibility, this.eligibilityProfileOf(doc));
+    const at = this.batchPosition(doc, count);
+    // Most matches share no CPV division with the need: then no pair of codes shares a level, and
+    // comparing codes as strings is spared.
+    const cpv: CpvComparison =
+      this.batchInDivision[at] === 1
+        ? compareCpvCodes(query.cpv, this.docCpv[doc])
+        : { level: null, score: CPV_SCORE_BY_RANK[0], matches: [] };
+    const eligibility = this.eligibilityOutcome(query, doc);
     let matchedTerms: MatchedTerm[] = [];
     if (raw !== 0) {
-      // Called within topMatches: the impacts of the query's terms only, each found by its index.
-      const count = this.computeImpacts(doc, this.queryBits);
-      const found: MatchedTermContribution[] = [];
-      for (let i = 0; i < count; i++) {
-        const index = this.termIndex[this.impactTerms[i]] - 1;
-        if (weights[index] !== 0) found.push({ index, contribution: weights[index] * this.impactValues[i] });
+      // A term the document holds has an impact, so a bound: with a weight it is an active term.
+      const impacts = this.batchImpacts;
+      const indexes = this.activeIndexes;
+      const n = this.activeCount;
+      this.growHeld(n);
+      let held = 0;
+      for (let j = 0; j < n; j++) {
+        const impact = impacts[j * count + at];
+        if (impact === 0) continue;
+        this.heldIndexes[held] = indexes[j];
+        this.heldContributions[held++] = weights[indexes[j]] * impact;
       }
-      matchedTerms = this.matchedTerms(query, found, raw, text);
+      matchedTerms = this.explainTerms(query, held, raw, text);
     }
     return {
       supplierId: this.supplierIds[doc],
@@ -2123,27 +2335,114 @@ export class MatchingIndex {
     };
   }
 
-  /** The contributions of the need's terms that the loaded profile holds (see loadProfileImpacts). */
-  private heldContributions(termIds: Int32Array, weights: Float64Array, impacts: Uint16Array): MatchedTermContribution[] {
-    const found: MatchedTermContribution[] = [];
+  /**
+   * checkEligibility(query.eligibility, the document's profile). On the fast path (see
+   * eligibilityScore) the outcome without the budget check depends only on which of the need's
+   * certifications with a bit the document lacks (it lacks those without one, as every fast-path
+   * document does) and whether it serves the need's regions: it is worked out
+   * once per such pair in a query (eligibilityFailures) and copied. A budget check that applies and
+   * passes adds one check and no sentence; one that fails takes the full check, for its sentence.
+   */
+  private eligibilityOutcome(query: NeedQuery, doc: number): EligibilityOutcome {
+    const requirements = query.eligibility;
+    const maxValue = this.docMaxValue[doc];
+    const budgetApplies = requirements.budgetMin !== null && !Number.isNaN(maxValue);
+    if (this.docSlowEligibility[doc] === 1 || (budgetApplies && maxValue < requirements.budgetMin)) {
+      // The group's profile states no contract value limit: the same outcome when the budget check
+      // does not apply, without a profile object for this document.
+      return checkEligibility(requirements, budgetApplies ? this.eligibilityProfileOf(doc) : this.groups[this.docGroup[doc]]);
+    }
+    const missing = this.needCertificationMask & ~this.docCertificationMask[doc];
+    const served = (this.docRegionMask[doc] & (this.needRegionMask | 1)) !== 0;
+    const key = (missing >>> 0) * 2 + (served ? 1 : 0);
+    let failures = this.eligibilityFailures.get(key);
+    if (failures === undefined) {
+      failures = checkEligibility(requirements, this.groups[this.docGroup[doc]]).failedRequirements;
+      this.eligibilityFailures.set(key, failures);
+    }
+    return { score: this.eligibilityScore(query, doc), failedRequirements: failures.slice() };
+  }
+
+  /**
+   * batchInDivision[c] = 1 when document c of the loaded batch (of `count`) has a code in one of the
+   * need's CPV divisions, else 0 (then no pair of codes shares even a division). Read from the
+   * divisions' CPV postings rather than from each document's codes: those are strings scattered in
+   * memory, a few cache misses a document.
+   */
+  private markCpvDivisions(query: NeedQuery, count: number): void {
+    const marks = this.batchInDivision;
+    marks.fill(0, 0, count);
+    const sorted = this.batchDocs;
+    for (const keys of query.cpvPrefixKeys) {
+      // Keys are longest first: the last is the division's.
+      const docs = this.cpvPrefix.get(keys[keys.length - 1]);
+      if (docs === undefined) continue;
+      for (let c = 0, p = 0; c < count; c++) {
+        p = lowerBoundOfList(docs, p, sorted[c]);
+        if (p === docs.length) break;
+        if (docs[p] === sorted[c]) marks[c] = 1;
+      }
+    }
+  }
+
+  /**
+   * Lists in heldIndexes/heldContributions the need's terms the loaded profile holds (see
+   * loadProfileImpacts) and their contributions; returns how many.
+   */
+  private holdContributions(termIds: Int32Array, weights: Float64Array, impacts: Uint16Array): number {
+    this.growHeld(termIds.length);
+    let held = 0;
     for (let i = 0; i < termIds.length; i++) {
       const impact = impacts[termIds[i]];
-      if (impact !== 0 && weights[i] !== 0) found.push({ index: i, contribution: weights[i] * impact });
+      if (impact === 0 || weights[i] === 0) continue;
+      this.heldIndexes[held] = i;
+      this.heldContributions[held++] = weights[i] * impact;
     }
-    return found;
+    return held;
+  }
+
+  private growHeld(count: number): void {
+    if (this.heldIndexes.length >= count) return;
+    this.heldIndexes = new Int32Array(count * 2);
+    this.heldContributions = new Float64Array(count * 2);
   }
 
   /**
    * The terms that contributed most, each with its share of the text component (the shares of all
-   * matched terms add up to the text component), largest first, ties in term order.
+   * matched terms add up to the text component), largest first, ties in term order. Reads the
+   * first `held` of heldIndexes/heldContributions (need index, weight × impact; any order).
    */
-  private matchedTerms(query: NeedQuery, found: MatchedTermContribution[], raw: number, text: number): MatchedTerm[] {
+  private explainTerms(query: NeedQuery, held: number, raw: number, text: number): MatchedTerm[] {
     if (raw === 0) return [];
-    found.sort((a, b) => b.contribution - a.contribution || a.index - b.index);
+    // The best MAX_EXPLAINED_TERMS by insertion: a full sort would order terms never shown.
+    const bestIndexes = this.bestIndexes;
+    const bestContributions = this.bestContributions;
+    let kept = 0;
+    for (let h = 0; h < held; h++) {
+      const index = this.heldIndexes[h];
+      const contribution = this.heldContributions[h];
+      let at = kept;
+      while (
+        at > 0 &&
+        (bestContributions[at - 1] < contribution ||
+          (bestContributions[at - 1] === contribution && bestIndexes[at - 1] > index))
+      ) {
+        at--;
+      }
+      if (at >= MAX_EXPLAINED_TERMS) continue;
+      for (let m = Math.min(kept, MAX_EXPLAINED_TERMS - 1); m > at; m--) {
+        bestIndexes[m] = bestIndexes[m - 1];
+        bestContributions[m] = bestContributions[m - 1];
+      }
+      bestIndexes[at] = index;
+      bestContributions[at] = contribution;
+      if (kept < MAX_EXPLAINED_TERMS) kept++;
+    }
     const scale = text / raw;
-    return found.slice(0, MAX_EXPLAINED_TERMS).map(({ index, contribution }) => ({
-      term: query.surfaces[index],
-      weight: roundComponent(contribution * scale),
-    }));
+    const terms: MatchedTerm[] = [];
+    for (let m = 0; m < kept; m++) {
+      terms.push({ term: query.surfaces[bestIndexes[m]], weight: roundComponent(bestContributions[m] * scale) });
+    }
+    return terms;
   }
 }
