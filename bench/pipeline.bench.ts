@@ -12,6 +12,7 @@ import { MatchingJobsService } from 'src/matching/matching-jobs.service';
 import { JobsService } from 'src/queue/jobs.service';
 import { JOB_PRIORITY, jobIdOf, MATCHING_QUEUE } from 'src/queue/queue.definitions';
 import { configureApp, createHttpAdapter, NEST_APP_OPTIONS } from 'src/configure-app';
+import { WorkerModule } from 'src/worker.module';
 import { prepareDatabase } from 'src/database/prepare-database';
 import { mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise } from './bench-support';
 import { SeededRandom, SyntheticCorpus } from './synthetic-corpus';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     WRITE_RATE_LIMIT_PER_MINUTE: '1000000',
   };
   const config = loadConfig({ ...process.env, ...environment });
+  if (!config.runWorkersInApi && WORKER_PROCESSES === 0) throw new Error('RUN_WORKERS_IN_API=false needs BENCH_WORKER_PROCESSES of at least 1');
   await prepareDatabase(config);
   const corpus = new SyntheticCorpus({ seed: 42 });
   const random = new SeededRandom(7);
@@ -204,7 +206,16 @@ async function main(): Promise<void> {
     );
   }
 
-  if (PROFILE_CHANGES > 0) await benchProfileChanges(app, seedSource, () => ({ ...corpus.profile(), cpvCodes: realCodes() }));
+  if (PROFILE_CHANGES > 0) {
+    // Timed from a worker's side: the API's own workers, or (RUN_WORKERS_IN_API=false) a worker
+    // module started in this process for the purpose.
+    const workerContext = config.runWorkersInApi
+      ? null
+      : await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
+    const matching = (workerContext ?? app).get(MatchingJobsService);
+    await benchProfileChanges(matching, seedSource, () => ({ ...corpus.profile(), cpvCodes: realCodes() }));
+    await workerContext?.close();
+  }
 
   for (const worker of workers) worker.kill('SIGTERM');
   await app.close();
@@ -216,12 +227,11 @@ async function main(): Promise<void> {
  * Changed profiles: each rewritten in PostgreSQL, then scored against every open need with its changed
  * rows written, timed from the worker's side (index refresh, scoring, writes, re-ranks of needs left).
  */
-async function benchProfileChanges(app: NestFastifyApplication, seedSource: DataSource, newProfile: () => SupplierProfileInput): Promise<void> {
+async function benchProfileChanges(matching: MatchingJobsService, seedSource: DataSource, newProfile: () => SupplierProfileInput): Promise<void> {
   const [{ n: openNeeds }] = await seedSource.query(`SELECT count(*)::int AS n FROM procurement_needs WHERE status = 'open'`);
   const suppliers: { id: string }[] = await seedSource.query(`SELECT organisation_id AS id FROM supplier_profiles ORDER BY random() LIMIT $1`, [
     PROFILE_CHANGES,
   ]);
-  const matching = app.get(MatchingJobsService);
   const times: number[] = [];
   const ownRowTimes: number[] = [];
   let entered = 0;
