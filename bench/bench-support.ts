@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import cpvCodes from 'src/reference-data/cpv-codes.json';
 import { quoteIdentifier } from 'src/database/prepare-database';
@@ -35,3 +36,18 @@ export function summarise(values: number[]): { median: number; p95: number; p99:
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** Removes every Redis key under a bench run's queue prefix (BullMQ keeps finished jobs). */
+export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

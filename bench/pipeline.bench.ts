@@ -14,7 +14,7 @@ import { JOB_PRIORITY, jobIdOf, MATCHING_QUEUE } from 'src/queue/queue.definitio
 import { configureApp, createHttpAdapter, NEST_APP_OPTIONS } from 'src/configure-app';
 import { WorkerModule } from 'src/worker.module';
 import { prepareDatabase } from 'src/database/prepare-database';
-import { mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise } from './bench-support';
+import { clearQueuePrefix, mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise } from './bench-support';
 import { SeededRandom, SyntheticCorpus } from './synthetic-corpus';
 
 // npm run bench:pipeline — the whole service (HTTP API, in-process workers, PostgreSQL, Redis) with
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   await configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const base = `${await app.getUrl()}/api/v1`.replace('[::1]', '127.0.0.1');
-  const workers = await Promise.all(Array.from({ length: WORKER_PROCESSES }, () => startWorkerProcess({ ...environment, LOG_LEVEL: 'info' })));
+  const workers = await Promise.all(Array.from({ length: WORKER_PROCESSES }, () => startWorkerProcess({ ...process.env, ...environment, LOG_LEVEL: 'info' } as Record<string, string>)));
   console.log(
     `service started (index of ${PROFILES} profiles built) in ${Date.now() - started} ms; RSS ${mb(process.memoryUsage().rss)}; ` +
       `${WORKER_PROCESSES} worker process(es) beside the API's in-process workers`,
@@ -220,6 +220,7 @@ async function main(): Promise<void> {
   for (const worker of workers) worker.kill('SIGTERM');
   await app.close();
   await seedSource.destroy();
+  await clearQueuePrefix(config.redisUrl, config.queuePrefix);
   if (!KEEP_DATABASE) await recreateBenchDatabase('procurement_match_pipeline_bench');
 }
 

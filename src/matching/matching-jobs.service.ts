@@ -149,8 +149,8 @@ export class MatchingJobsService {
       this.repository.needsOwedScoring(RECONCILE_BATCH),
       this.repository.profilesOwedScoring(RECONCILE_BATCH),
     ]);
-    for (const need of needs) await this.jobs.enqueue('need.change', { needId: need.needId, needVersion: need.version });
-    for (const profile of profiles) await this.jobs.enqueue('profile.change', { supplierId: profile.supplierId, profileVersion: profile.version });
+    await this.jobs.enqueueMany('need.change', needs.map((need) => ({ needId: need.needId, needVersion: need.version })));
+    await this.jobs.enqueueMany('profile.change', profiles.map((profile) => ({ supplierId: profile.supplierId, profileVersion: profile.version })));
     if (needs.length + profiles.length > 0) {
       this.logger.log(`reconcile enqueued ${needs.length} needs and ${profiles.length} profiles owed scoring`);
     }
