@@ -1,6 +1,6 @@
 import { runId, uniqueSuffix } from './support/test-environment';
 import { Actor, createWorld, needBody, World } from './support/actors';
-import { createTestApp, TestApp } from './support/test-app';
+import { clearQueuePrefix, createTestApp, TestApp } from './support/test-app';
 import { TcpProxy } from './support/tcp-proxy';
 
 const LIMIT = 4;
@@ -48,6 +48,7 @@ describe('Write rate limit', () => {
       expect((await createNeed(a, w.buyerB)).status).toBe(201);
     } finally {
       await Promise.all([a.app.close(), b.app.close()]);
+      await clearQueuePrefix(a.config);
     }
   });
 
@@ -65,6 +66,8 @@ describe('Write rate limit', () => {
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       await a.app.close();
+      // Through Redis itself: the proxy this app used is cut.
+      await clearQueuePrefix({ ...a.config, redisUrl: t.config.redisUrl });
     }
   });
 });
