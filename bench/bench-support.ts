@@ -40,6 +40,8 @@ export const ms = (value: number) => `${value.toFixed(1)} ms`;
 /** Removes every Redis key under a bench run's queue prefix (BullMQ keeps finished jobs). */
 export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  // A failed command rejects; an 'error' event with no listener would end the process instead.
+  redis.on('error', () => undefined);
   try {
     let cursor = '0';
     do {

@@ -219,7 +219,8 @@ async function main(): Promise<void> {
     await workerContext?.close();
   }
 
-  for (const worker of workers) worker.kill('SIGTERM');
+  // Stopped before the queue's keys are cleared: a worker shutting down still writes to Redis.
+  await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve).kill('SIGTERM'))));
   await app.close();
   await seedSource.destroy();
   await clearQueuePrefix(config.redisUrl, config.queuePrefix);
@@ -295,8 +296,12 @@ async function startWorkerProcess(env: Record<string, string>): Promise<ChildPro
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it started`)));
     child.stdout?.setEncoding('utf8');
+    let lastLine = '';
     child.stdout?.on('data', (chunk: string) => {
-      if (chunk.includes('worker started')) resolve();
+      // The message may arrive split across chunks: look at the unfinished line too.
+      const text = lastLine + chunk;
+      if (text.includes('worker started')) resolve();
+      lastLine = text.slice(text.lastIndexOf('\n') + 1);
     });
   });
   return child;

@@ -9,10 +9,14 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - The foreign keys to procurement_needs and organisations: a check per row, each locking the
  *   referenced row FOR KEY SHARE (a heap write and a WAL record per supplier row): 0.8–1.7 ms.
  *   Match rows are derived data, written only by workers for needs and profiles they have just
- *   read; no route deletes a need or an organisation, and a trigger now refuses to delete either
- *   while matches refer to it, which is what the foreign keys' NO ACTION did.
+ *   read, and no route deletes a need or an organisation. A trigger refuses to delete either while
+ *   matches refer to it; unlike the foreign keys it takes no lock, so it guards against mistakes,
+ *   not against a delete racing a worker's insert.
  * - components and explanation as json rather than jsonb: the worker's JSON is only checked, not
- *   parsed into a binary tree, and is served back as it was written: 0.5–0.7 ms.
+ *   parsed into a binary tree, and is served back as it was written: 0.5–0.7 ms. Rows converted
+ *   here keep jsonb's spelling (spaces, keys by length); each is rewritten in the workers' spelling
+ *   the next time its need is scored (same fields, keys in another order). The conversion
+ *   rewrites the table under an exclusive lock: reads of matches wait for it during the deploy.
  * - The (need_id, score, supplier_id) index: a need holds about a hundred rows, which the primary
  *   key finds and a sort orders for less than an index kept on every write: 0.5 ms.
  *
@@ -35,15 +39,23 @@ export class LighterMatchWrites1795700000000 implements MigrationInterface {
     );
     await queryRunner.query(`
       CREATE FUNCTION refuse_delete_while_matched() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        matched boolean;
       BEGIN
-        IF EXISTS (SELECT 1 FROM matches WHERE need_id = OLD.id OR supplier_id = OLD.id) THEN
+        -- TG_ARGV[0]: the matches column that refers to this table (each served by an index).
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM matches WHERE %I = $1)', TG_ARGV[0]) INTO matched USING OLD.id;
+        IF matched THEN
           RAISE EXCEPTION '% % still has matches', TG_TABLE_NAME, OLD.id USING ERRCODE = 'foreign_key_violation';
         END IF;
         RETURN OLD;
       END $$`);
-    for (const table of ['procurement_needs', 'organisations']) {
+    for (const [table, column] of [
+      ['procurement_needs', 'need_id'],
+      ['organisations', 'supplier_id'],
+    ]) {
       await queryRunner.query(
-        `CREATE TRIGGER ${table}_refuse_delete_while_matched BEFORE DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_delete_while_matched()`,
+        `CREATE TRIGGER ${table}_refuse_delete_while_matched BEFORE DELETE ON ${table}
+         FOR EACH ROW EXECUTE FUNCTION refuse_delete_while_matched('${column}')`,
       );
     }
   }

@@ -154,12 +154,13 @@ export class MatchingRepository {
     return decided;
   }
 
-  /** The same for needs' matching state (each need's kept count and threshold). */
+  /** The same for open needs' matching state (each need's kept count and threshold). */
   async thresholdsChangedSince(cursor: ChangeCursor, limit: number): Promise<(NeedThreshold & { changeXid: string })[]> {
     return this.dataSource.query(
-      `SELECT need_id AS "needId", match_count AS "matchCount", threshold::float8 AS threshold, change_xid::text AS "changeXid"
-       FROM need_matching_state WHERE (change_xid, need_id) > ($1::xid8, $2::uuid)
-       ORDER BY change_xid, need_id LIMIT $3`,
+      `SELECT s.need_id AS "needId", s.match_count AS "matchCount", s.threshold::float8 AS threshold, s.change_xid::text AS "changeXid"
+       FROM need_matching_state s JOIN procurement_needs n ON n.id = s.need_id AND n.status = 'open'
+       WHERE (s.change_xid, s.need_id) > ($1::xid8, $2::uuid)
+       ORDER BY s.change_xid, s.need_id LIMIT $3`,
       [cursor.xid, cursor.key, limit],
     );
   }
@@ -207,7 +208,7 @@ export class MatchingRepository {
                               FROM matches WHERE need_id = t.need_id AND decision IS NULL) ranked) kept
            ), trimmed AS (
              DELETE FROM matches m USING per_need p, unnest(p.dropped) AS d(supplier_id)
-             WHERE m.need_id = p.need_id AND m.supplier_id = d.supplier_id
+             WHERE m.need_id = p.need_id AND m.supplier_id = d.supplier_id AND m.decision IS NULL
            )
            UPDATE need_matching_state s SET match_count = p.n, threshold = p.low FROM per_need p WHERE s.need_id = p.need_id AND p.n > 0`,
           [touched, keep],
