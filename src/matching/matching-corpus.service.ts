@@ -15,10 +15,11 @@ export interface OpenNeed {
 
 /**
  * This worker's in-memory view of the corpus: every supplier profile in a MatchingIndex, every
- * open need analysed once, and each scored need's kept count and threshold. PostgreSQL stays the source of truth; the view is a cache that any worker
- * builds at start and brings up to date before each job by reading the rows changed since its last
- * look (by transaction id, so late commits are never missed). Workers that have read the same rows
- * hold the same index and give the same scores.
+ * open need analysed once, and each scored open need's kept count and threshold. PostgreSQL stays
+ * the source of truth; the view is a cache that any worker builds at start and brings up to date
+ * before each job by reading the rows changed since its last look (by transaction id, so late
+ * commits are never missed). Workers that have read the same rows hold the same index and give the
+ * same scores.
  */
 @Injectable()
 export class MatchingCorpusService {
