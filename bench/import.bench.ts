@@ -7,13 +7,12 @@ import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import Redis from 'ioredis';
 import { AppModule } from 'src/app.module';
 import { loadConfig } from 'src/config/app-config';
 import { configureApp, createHttpAdapter, NEST_APP_OPTIONS } from 'src/configure-app';
 import { prepareDatabase } from 'src/database/prepare-database';
 import { MatchingCorpusService } from 'src/matching/matching-corpus.service';
-import { mb, REAL_CPV_CODES, recreateBenchDatabase } from './bench-support';
+import { clearQueuePrefix, mb, REAL_CPV_CODES, recreateBenchDatabase } from './bench-support';
 import { SeededRandom, SyntheticCorpus } from './synthetic-corpus';
 
 // npm run bench:import — 100k supplier rows as JSON Lines through the real API and the in-process
@@ -146,21 +145,6 @@ async function main(): Promise<void> {
   await rm(directory, { recursive: true, force: true });
   await recreateBenchDatabase(DATABASE);
   await clearQueuePrefix(config.redisUrl, config.queuePrefix);
-}
-
-/** Removes this run's queues from Redis (the prefix is unique to the run). */
-async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 main().catch((error) => {

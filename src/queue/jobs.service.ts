@@ -47,6 +47,7 @@ export class JobsService {
     try {
       for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
         const chunk = jobs.slice(i, i + ENQUEUE_CHUNK);
+        // One job (every publish) goes without addBulk's MULTI wrapper.
         if (chunk.length === 1) await queue.add(chunk[0].name, chunk[0].data, chunk[0].opts);
         else await queue.addBulk(chunk);
       }

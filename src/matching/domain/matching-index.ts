@@ -1688,17 +1688,20 @@ export class MatchingIndex {
       if (scores[doc] > best[rank]) best[rank] = scores[doc];
     };
     for (let j = 0; j < active.length; j++) {
-      if (!seed[j]) continue;
-      const term = termIds[active[j]];
-      if (term < this.baseTermCount) {
-        const docs = this.baseDocs;
-        const end = this.baseStart[term + 1];
-        for (let p = this.baseStart[term]; p < end; p++) keepBest(docs[p]);
-      }
-      const appended = this.appendedDocs[term];
-      if (appended !== undefined) for (const doc of appended) keepBest(doc);
+      if (seed[j]) this.forEachPostingDoc(termIds[active[j]], keepBest);
     }
     return best;
+  }
+
+  /** Calls `visit` with each document in a list term's postings, packed then appended. */
+  private forEachPostingDoc(term: number, visit: (doc: number) => void): void {
+    if (term < this.baseTermCount) {
+      const docs = this.baseDocs;
+      const end = this.baseStart[term + 1];
+      for (let p = this.baseStart[term]; p < end; p++) visit(docs[p]);
+    }
+    const appended = this.appendedDocs[term];
+    if (appended !== undefined) for (const doc of appended) visit(doc);
   }
 
   /** Lists in touchedDocs the documents of a term's postings that are not listed yet. */
@@ -1713,13 +1716,7 @@ export class MatchingIndex {
       marks[doc] = mark;
       touched[n++] = doc;
     };
-    if (term < this.baseTermCount) {
-      const docs = this.baseDocs;
-      const end = this.baseStart[term + 1];
-      for (let p = this.baseStart[term]; p < end; p++) note(docs[p]);
-    }
-    const appended = this.appendedDocs[term];
-    if (appended !== undefined) for (const doc of appended) note(doc);
+    this.forEachPostingDoc(term, note);
     this.touchedCount = n;
   }
 
