@@ -253,9 +253,17 @@ describe('Matching, a changed profile entering and leaving a full need', () => {
         `SELECT supplier_id, score::float8 AS score FROM matches WHERE need_id = $1 AND decision IS NULL ORDER BY score DESC, supplier_id`,
         [needId],
       );
-      const [state] = await t.dataSource.query(`SELECT match_count, threshold::float8 AS threshold FROM need_matching_state WHERE need_id = $1`, [needId]);
-      // The state row always describes the rows kept.
-      expect(state).toEqual({ match_count: rows.length, threshold: rows[rows.length - 1].score });
+      const [state] = await t.dataSource.query(
+        `SELECT match_count, threshold::float8 AS threshold, tail_suppliers::text[] AS tail FROM need_matching_state WHERE need_id = $1`,
+        [needId],
+      );
+      // The state row always describes the rows kept: their count, lowest score and (unless a
+      // decision cleared it) the worst of them, worst first.
+      expect({ ...state, tail: state.tail.length ? state.tail : undefined }).toEqual({
+        match_count: rows.length,
+        threshold: rows[rows.length - 1].score,
+        tail: state.tail.length ? rows.map((row) => row.supplier_id).reverse() : undefined,
+      });
       return rows.map((row) => row.supplier_id);
     };
     // What the incremental path kept is what ranking the need in full keeps.
@@ -280,5 +288,20 @@ describe('Matching, a changed profile entering and leaving a full need', () => {
     await putProfile(w.supplierB, ROAD_MAINTENANCE);
     expect((await jobs.scoreProfile(w.supplierB.organisationId!)).left).toBe(1);
     expect(await keptAsInFull()).toEqual([w.supplierA.organisationId, third.organisationId]);
+
+    // A decided supplier is kept besides the best two undecided: once the buyer shortlists the best
+    // supplier, the road supplier turning to booking again enters without pushing the third out,
+    // and the decided row stays as it was decided.
+    await t
+      .http()
+      .put(`/api/v1/needs/${needId}/matches/${w.supplierA.organisationId}/decision`)
+      .set(bearer(w.buyerA))
+      .send({ decision: 'shortlisted', reason: 'Accessible booking is what we need.' })
+      .expect(200);
+    await putProfile(w.supplierB, { ...ACCESSIBLE_BOOKING, summary: `${ACCESSIBLE_BOOKING.summary} School admissions booking is all we do.` });
+    expect((await jobs.scoreProfile(w.supplierB.organisationId!)).entered).toBe(1);
+    expect(new Set(await keptAsInFull())).toEqual(new Set([w.supplierB.organisationId, third.organisationId]));
+    const [decided] = await t.dataSource.query(`SELECT decision FROM matches WHERE need_id = $1 AND supplier_id = $2`, [needId, w.supplierA.organisationId]);
+    expect(decided).toEqual({ decision: 'shortlisted' });
   });
 });

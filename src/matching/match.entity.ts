@@ -66,6 +66,13 @@ export class NeedMatchingStateEntity {
 
   @Column({ type: 'numeric', precision: 4, scale: 1 })
   threshold: string;
+
+  /** The worst kept matches, worst first (see domain/kept-matches.ts); empty when unknown. */
+  @Column({ name: 'tail_suppliers', type: 'uuid', array: true, default: () => `'{}'` })
+  tailSuppliers: string[];
+
+  @Column({ name: 'tail_scores', type: 'numeric', precision: 4, scale: 1, array: true, default: () => `'{}'` })
+  tailScores: string[];
 }
 
 @Entity({ name: 'supplier_matching_state' })

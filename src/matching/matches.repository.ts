@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { MatchComponents, MatchExplanation } from 'src/matching/domain/matching.types';
 import type { MatchDecision } from 'src/matching/match.entity';
+import { lockNeeds } from 'src/matching/matching.repository';
 
 export interface MatchRow {
   supplierId: string;
@@ -136,11 +137,15 @@ export class MatchesRepository {
     supplierId: string,
     decision: { decision: MatchDecision; reason: string; decidedBy: string; decidedAt: Date },
   ): Promise<boolean> {
+    // A decided row leaves the need's kept count: taken in turn with the workers writing the need,
+    // its recorded tail is cleared so that the next of them reads the rows again.
+    await lockNeeds(manager, [needId]);
     const [, affected] = await manager.query(
       `UPDATE matches SET decision = $3, decision_reason = $4, decided_by = $5, decided_at = $6
        WHERE need_id = $1 AND supplier_id = $2`,
       [needId, supplierId, decision.decision, decision.reason, decision.decidedBy, decision.decidedAt],
     );
+    await manager.query(`UPDATE need_matching_state SET tail_suppliers = '{}', tail_scores = '{}' WHERE need_id = $1`, [needId]);
     return affected === 1;
   }
 

@@ -64,10 +64,17 @@ export class MatchingJobsService {
     const rankings: NeedRanking[] = [];
     for (const need of needs) {
       const query = this.corpus.prepare(need);
-      const ranked = this.corpus.index.topMatches(query, this.config.matchesPerNeed).map((match) => this.withVersion(match));
+      // A need keeps its best matches that no buyer decided on, and every decided one besides.
+      const decided = decidedByNeed.get(need.needId) ?? [];
+      const decidedIds = new Set(decided);
+      let undecided = 0;
+      const ranked = this.corpus.index
+        .topMatches(query, this.config.matchesPerNeed + decided.length)
+        .filter((match) => decidedIds.has(match.supplierId) || undecided++ < this.config.matchesPerNeed)
+        .map((match) => this.withVersion(match));
       const rankedIds = new Set(ranked.map((m) => m.supplierId));
       // Suppliers a buyer has decided on stay listed with a fresh score, whatever their rank now.
-      const decidedRescored = (decidedByNeed.get(need.needId) ?? [])
+      const decidedRescored = decided
         .filter((supplierId) => !rankedIds.has(supplierId))
         .map((supplierId) => this.corpus.index.scorePair(query, supplierId))
         .filter((match) => match !== null)

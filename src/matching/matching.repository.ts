@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { applyKeptChange, KEPT_TAIL_SIZE, tailOfRanking, thresholdOf, type KeptState } from 'src/matching/domain/kept-matches';
 import type { MatchResult, NeedInput, SupplierProfileInput } from 'src/matching/domain/matching.types';
 import { WebhookEventsService } from 'src/webhooks/webhook-events.service';
 
@@ -134,7 +135,8 @@ export class MatchingRepository {
       );
       // A need never scored holds no matches yet (its state row is written with its first ones).
       await deleteFallenOut(manager, fresh.filter((r) => scoredVersions.has(r.needId)));
-      await recordScoredNeeds(manager, fresh, now);
+      // Decided rows are kept outside the count; read under the locks, as a buyer may just have decided.
+      await recordScoredNeeds(manager, fresh, await decidedByNeed(manager, fresh.map((r) => r.needId)), now);
       for (const needId of await needsWithSubscribedSuppliers(manager, fresh.map((r) => r.needId))) {
         webhookEvents.push(...(await this.webhookEvents.recordMatchEvents(manager, { needId }, now)));
       }
@@ -145,13 +147,7 @@ export class MatchingRepository {
   /** Decided matches of each need (they are kept and re-scored whatever their rank). */
   async decidedSupplierIds(needIds: string[]): Promise<Map<string, string[]>> {
     if (needIds.length === 0) return new Map();
-    const rows: { need_id: string; supplier_id: string }[] = await this.dataSource.transaction(async (manager) => {
-      await withoutJit(manager);
-      return manager.query(`SELECT need_id, supplier_id FROM matches WHERE need_id = ANY($1::uuid[]) AND decision IS NOT NULL`, [needIds]);
-    });
-    const decided = new Map<string, string[]>();
-    for (const row of rows) decided.set(row.need_id, [...(decided.get(row.need_id) ?? []), row.supplier_id]);
-    return decided;
+    return decidedByNeed(this.dataSource.manager, needIds);
   }
 
   /** The same for open needs' matching state (each need's kept count and threshold). */
@@ -171,8 +167,10 @@ export class MatchingRepository {
   }
 
   /**
-   * Applies one supplier's new scores to the needs it enters, stays in or leaves, then trims those
-   * needs back to `keep` matches and refreshes their thresholds; records the profile version scored.
+   * Applies one supplier's new scores to the needs it enters, stays in or leaves, keeping each need
+   * to its best `keep` undecided matches and its state (count, threshold, tail) current; records the
+   * profile version scored. Each need's tail (see domain/kept-matches.ts) says which row an entry
+   * drops; the needs whose tail cannot tell have their rows read.
    */
   async applySupplierScores(
     supplier: { supplierId: string; version: number },
@@ -188,34 +186,22 @@ export class MatchingRepository {
       await lockNeeds(manager, touched);
       const [state] = await manager.query(`SELECT scored_version FROM supplier_matching_state WHERE supplier_id = $1`, [supplier.supplierId]);
       if (state && state.scored_version > supplier.version) return;
-      await upsertMatches(manager, changes.upserts, scorerVersion, now);
+      // Under the locks: what each touched need keeps, and this supplier's rows in them now.
+      const kept = await keptStates(manager, touched);
+      const current = await supplierRows(manager, supplier.supplierId, touched);
+      const plan = planSupplierChanges(supplier.supplierId, changes, kept, current, keep);
+      await upsertMatches(manager, plan.upserts, scorerVersion, now);
       if (changes.removals.length) {
         await manager.query(`DELETE FROM matches WHERE supplier_id = $1 AND need_id = ANY($2::uuid[]) AND decision IS NULL`, [
           supplier.supplierId,
           changes.removals,
         ]);
       }
-      if (touched.length) {
-        // One pass over each touched need's undecided rows (LATERAL, an index scan per need: given
-        // the whole list as `need_id = ANY(...)`, the planner may scan the table for a few hundred
-        // needs) finds both the rows beyond `keep` to drop and the count and lowest score left.
-        // The rows to drop are deleted by their row addresses (ctid, read by this same statement):
-        // joined back by key, the planner chose a scan of the whole table whenever its statistics
-        // put many rows under each need (a table just filled: 0.3 s instead of a few ms).
-        await manager.query(
-          `WITH per_need AS (
-             SELECT t.need_id, kept.dropped, kept.n, kept.low FROM unnest($1::uuid[]) AS t(need_id),
-               LATERAL (SELECT array_agg(row_address) FILTER (WHERE position > $2) AS dropped,
-                               count(*) FILTER (WHERE position <= $2)::int AS n, min(score) FILTER (WHERE position <= $2) AS low
-                        FROM (SELECT ctid AS row_address, score, row_number() OVER (ORDER BY score DESC, supplier_id) AS position
-                              FROM matches WHERE need_id = t.need_id AND decision IS NULL) ranked) kept
-           ), trimmed AS (
-             DELETE FROM matches m WHERE m.ctid = ANY (ARRAY(SELECT unnest(p.dropped) FROM per_need p)) AND m.decision IS NULL
-           )
-           UPDATE need_matching_state s SET match_count = p.n, threshold = p.low FROM per_need p WHERE s.need_id = p.need_id AND p.n > 0`,
-          [touched, keep],
-        );
-      }
+      // A dropped row decided on since its need's tail was written stays: that need is re-read.
+      const dropped = await deleteDropped(manager, plan.drops);
+      const reread = [...plan.reread, ...plan.drops.filter((drop) => !dropped.has(drop.needId)).map((drop) => drop.needId)];
+      await writeKeptStates(manager, plan.states.filter((row) => !reread.includes(row.needId)));
+      await trimFromRows(manager, reread, keep);
       await manager.query(
         `INSERT INTO supplier_matching_state (supplier_id, scored_version, scored_at) VALUES ($1, $2, $3)
          ON CONFLICT (supplier_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at`,
@@ -223,7 +209,7 @@ export class MatchingRepository {
       );
       webhookEvents = await this.webhookEvents.recordMatchEvents(
         manager,
-        { supplierId: supplier.supplierId, needIds: changes.upserts.map((u) => u.needId) },
+        { supplierId: supplier.supplierId, needIds: plan.upserts.map((u) => u.needId) },
         now,
       );
     });
@@ -270,13 +256,169 @@ async function withoutJit(manager: EntityManager): Promise<void> {
   await manager.query(`SET LOCAL jit = off`);
 }
 
-// Serialises writers of the same need's matches (a need job and a profile job touching it), always
-// in id order so that two jobs can never wait on each other.
-async function lockNeeds(manager: EntityManager, needIds: string[]): Promise<void> {
+/**
+ * Serialises writers of the same need's matches and state (need jobs, profile jobs, buyers'
+ * decisions), always in id order so that two of them can never wait on each other.
+ */
+export async function lockNeeds(manager: EntityManager, needIds: string[]): Promise<void> {
   if (needIds.length === 0) return;
   await manager.query(
     `SELECT pg_advisory_xact_lock(hashtextextended(id::text, 727003)) FROM unnest($1::uuid[]) AS id ORDER BY id`,
     [[...needIds].sort()],
+  );
+}
+
+/** One supplier's changes to the needs it touched, as applySupplierScores writes them. */
+interface SupplierChangePlan {
+  upserts: MatchWrite[];
+  /** Rows that fall out of a full need (by its tail). */
+  drops: { needId: string; supplierId: string }[];
+  states: { needId: string; state: KeptState }[];
+  /** Needs whose tail cannot tell: their rows are read and trimmed (trimFromRows). */
+  reread: string[];
+}
+
+/**
+ * What each touched need keeps after the supplier's changes, from its state alone where its tail
+ * can tell. Rows a buyer decided on are written (re-scored) but never counted, kept or dropped.
+ */
+function planSupplierChanges(
+  supplierId: string,
+  changes: { upserts: MatchWrite[]; removals: string[] },
+  kept: Map<string, KeptState>,
+  current: Map<string, { score: number; decided: boolean }>,
+  keep: number,
+): SupplierChangePlan {
+  const plan: SupplierChangePlan = { upserts: [], drops: [], states: [], reread: [] };
+  const upsertOf = new Map(changes.upserts.map((upsert) => [upsert.needId, upsert]));
+  for (const needId of new Set([...upsertOf.keys(), ...changes.removals])) {
+    const upsert = upsertOf.get(needId);
+    const row = current.get(needId);
+    const state = kept.get(needId);
+    if (row?.decided) {
+      if (upsert) plan.upserts.push(upsert);
+      continue;
+    }
+    const currentScore = row ? row.score : null;
+    const outcome =
+      state &&
+      applyKeptChange(
+        state,
+        upsert
+          ? { kind: 'score', supplierId, score: upsert.match.score, current: currentScore }
+          : { kind: 'remove', supplierId, current: currentScore },
+        keep,
+      );
+    if (!outcome) {
+      if (upsert) plan.upserts.push(upsert);
+      plan.reread.push(needId);
+      continue;
+    }
+    if (upsert && outcome.written) plan.upserts.push(upsert);
+    if (outcome.dropped !== null) plan.drops.push({ needId, supplierId: outcome.dropped });
+    if (!sameKept(state!, outcome.state)) plan.states.push({ needId, state: outcome.state });
+  }
+  return plan;
+}
+
+function sameKept(a: KeptState, b: KeptState): boolean {
+  return (
+    a.count === b.count &&
+    a.tail.length === b.tail.length &&
+    a.tail.every((entry, i) => entry.supplierId === b.tail[i].supplierId && entry.score === b.tail[i].score)
+  );
+}
+
+/** Each need's kept count and tail as recorded (needs never scored have no state). */
+async function keptStates(manager: EntityManager, needIds: string[]): Promise<Map<string, KeptState>> {
+  const rows: { need_id: string; match_count: number; suppliers: string[]; scores: number[] }[] = await manager.query(
+    `SELECT need_id, match_count, tail_suppliers::text[] AS suppliers, tail_scores::float8[] AS scores
+     FROM need_matching_state WHERE need_id = ANY($1::uuid[])`,
+    [needIds],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.need_id,
+      { count: row.match_count, tail: row.suppliers.map((supplierId, i) => ({ supplierId, score: row.scores[i] })) },
+    ]),
+  );
+}
+
+/** The supplier's rows in these needs: score, and whether a buyer decided on it. */
+async function supplierRows(
+  manager: EntityManager,
+  supplierId: string,
+  needIds: string[],
+): Promise<Map<string, { score: number; decided: boolean }>> {
+  const rows: { need_id: string; score: number; decided: boolean }[] = await manager.query(
+    `SELECT need_id, score::float8 AS score, decision IS NOT NULL AS decided FROM matches WHERE supplier_id = $1 AND need_id = ANY($2::uuid[])`,
+    [supplierId, needIds],
+  );
+  return new Map(rows.map((row) => [row.need_id, { score: row.score, decided: row.decided }]));
+}
+
+/**
+ * Deletes the rows that fell out of full needs, unless decided on meanwhile; returns the needs whose
+ * row went. Each row is found by its key in a LATERAL lookup (the primary key, whatever the
+ * statistics say) and deleted by its address.
+ */
+async function deleteDropped(manager: EntityManager, drops: { needId: string; supplierId: string }[]): Promise<Set<string>> {
+  if (drops.length === 0) return new Set();
+  // TypeORM answers a DELETE with [rows, count].
+  const [rows]: [{ need_id: string }[], number] = await manager.query(
+    `WITH dropped AS (
+       SELECT m.row_address FROM unnest($1::uuid[], $2::uuid[]) AS d(need_id, supplier_id),
+         LATERAL (SELECT ctid AS row_address FROM matches WHERE need_id = d.need_id AND supplier_id = d.supplier_id AND decision IS NULL) m
+     )
+     DELETE FROM matches WHERE ctid = ANY (ARRAY(SELECT row_address FROM dropped)) AND decision IS NULL RETURNING need_id`,
+    [plainArrayLiteral(drops.map((drop) => drop.needId)), plainArrayLiteral(drops.map((drop) => drop.supplierId))],
+  );
+  return new Set(rows.map((row) => row.need_id));
+}
+
+/** Records the kept count, threshold and tail worked out for each need. */
+async function writeKeptStates(manager: EntityManager, rows: { needId: string; state: KeptState }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `UPDATE need_matching_state s SET match_count = u.count, threshold = u.threshold,
+       tail_suppliers = u.suppliers::uuid[], tail_scores = u.scores::numeric(4, 1)[]
+     FROM unnest($1::uuid[], $2::int[], $3::numeric[], $4::text[], $5::text[]) AS u(need_id, count, threshold, suppliers, scores)
+     WHERE s.need_id = u.need_id`,
+    [
+      rows.map((row) => row.needId),
+      rows.map((row) => row.state.count),
+      rows.map((row) => thresholdOf(row.state)),
+      rows.map((row) => plainArrayLiteral(row.state.tail.map((entry) => entry.supplierId))),
+      rows.map((row) => plainArrayLiteral(row.state.tail.map((entry) => entry.score))),
+    ],
+  );
+}
+
+/**
+ * Reads each need's undecided rows, drops those beyond `keep`, and records the count, threshold and
+ * tail they give. One pass per need (LATERAL, an index scan each: given the whole list as
+ * `need_id = ANY(...)`, the planner may scan the table). The rows to drop are deleted by the
+ * addresses (ctid) this same statement read: joined back by key, the planner chose a scan of the
+ * whole table whenever its statistics put many rows under each need (a table just filled).
+ */
+async function trimFromRows(manager: EntityManager, needIds: string[], keep: number): Promise<void> {
+  if (needIds.length === 0) return;
+  await manager.query(
+    `WITH per_need AS (
+       SELECT t.need_id, kept.dropped, kept.n, kept.low, kept.tail_suppliers, kept.tail_scores FROM unnest($1::uuid[]) AS t(need_id),
+         LATERAL (SELECT array_agg(row_address) FILTER (WHERE position > $2) AS dropped,
+                         count(*) FILTER (WHERE position <= $2)::int AS n,
+                         coalesce(min(score) FILTER (WHERE position <= $2), 0) AS low,
+                         coalesce((array_agg(supplier_id ORDER BY position DESC) FILTER (WHERE position <= $2))[1:$3], '{}') AS tail_suppliers,
+                         coalesce((array_agg(score ORDER BY position DESC) FILTER (WHERE position <= $2))[1:$3], '{}') AS tail_scores
+                  FROM (SELECT ctid AS row_address, supplier_id, score, row_number() OVER (ORDER BY score DESC, supplier_id) AS position
+                        FROM matches WHERE need_id = t.need_id AND decision IS NULL) ranked) kept
+     ), trimmed AS (
+       DELETE FROM matches m WHERE m.ctid = ANY (ARRAY(SELECT unnest(p.dropped) FROM per_need p)) AND m.decision IS NULL
+     )
+     UPDATE need_matching_state s SET match_count = p.n, threshold = p.low, tail_suppliers = p.tail_suppliers, tail_scores = p.tail_scores
+     FROM per_need p WHERE s.need_id = p.need_id`,
+    [needIds, keep, KEPT_TAIL_SIZE],
   );
 }
 
@@ -342,20 +484,43 @@ async function deleteFallenOut(manager: EntityManager, rankings: NeedRanking[]):
   );
 }
 
-/** Records the version each need was scored at, with its kept count and lowest kept score. */
-async function recordScoredNeeds(manager: EntityManager, rankings: NeedRanking[], now: Date): Promise<void> {
+/** The decided rows of these needs: supplierIds by need (from the partial index of decided rows). */
+async function decidedByNeed(manager: EntityManager, needIds: string[]): Promise<Map<string, string[]>> {
+  const rows: { need_id: string; supplier_id: string }[] = await manager.query(
+    `SELECT need_id, supplier_id FROM matches WHERE need_id = ANY($1::uuid[]) AND decision IS NOT NULL`,
+    [needIds],
+  );
+  const decided = new Map<string, string[]>();
+  for (const row of rows) decided.set(row.need_id, [...(decided.get(row.need_id) ?? []), row.supplier_id]);
+  return decided;
+}
+
+/**
+ * Records the version each need was scored at and what it keeps: its ranked matches a buyer has not
+ * decided on (count, lowest score, tail; see domain/kept-matches.ts).
+ */
+async function recordScoredNeeds(manager: EntityManager, rankings: NeedRanking[], decided: Map<string, string[]>, now: Date): Promise<void> {
+  const kept = rankings.map((r) => {
+    const decidedIds = new Set(decided.get(r.needId));
+    const undecided = r.ranked.filter((match) => !decidedIds.has(match.supplierId));
+    return { count: undecided.length, tail: tailOfRanking(undecided.map(({ supplierId, score }) => ({ supplierId, score }))) };
+  });
   await manager.query(
-    `INSERT INTO need_matching_state (need_id, scored_version, scored_at, match_count, threshold)
-     SELECT need_id, scored_version, $1, match_count, threshold
-     FROM unnest($2::uuid[], $3::int[], $4::int[], $5::numeric[]) AS s(need_id, scored_version, match_count, threshold)
+    `INSERT INTO need_matching_state (need_id, scored_version, scored_at, match_count, threshold, tail_suppliers, tail_scores)
+     SELECT need_id, scored_version, $1, match_count, threshold, tail_suppliers::uuid[], tail_scores::numeric(4, 1)[]
+     FROM unnest($2::uuid[], $3::int[], $4::int[], $5::numeric[], $6::text[], $7::text[])
+       AS s(need_id, scored_version, match_count, threshold, tail_suppliers, tail_scores)
      ON CONFLICT (need_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at,
-       match_count = EXCLUDED.match_count, threshold = EXCLUDED.threshold`,
+       match_count = EXCLUDED.match_count, threshold = EXCLUDED.threshold,
+       tail_suppliers = EXCLUDED.tail_suppliers, tail_scores = EXCLUDED.tail_scores`,
     [
       now,
       rankings.map((r) => r.needId),
       rankings.map((r) => r.version),
-      rankings.map((r) => r.ranked.length),
-      rankings.map((r) => (r.ranked.length ? r.ranked[r.ranked.length - 1].score : 0)),
+      kept.map((state) => state.count),
+      kept.map((state) => thresholdOf(state)),
+      kept.map((state) => plainArrayLiteral(state.tail.map((entry) => entry.supplierId))),
+      kept.map((state) => plainArrayLiteral(state.tail.map((entry) => entry.score))),
     ],
   );
 }
