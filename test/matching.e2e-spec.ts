@@ -298,6 +298,15 @@ describe('Matching, a changed profile entering and leaving a full need', () => {
       .set(bearer(w.buyerA))
       .send({ decision: 'shortlisted', reason: 'Accessible booking is what we need.' })
       .expect(200);
+    // The decided row leaves the kept count at once, and the need is queued for a full re-ranking
+    // that gives the place to its next-best supplier.
+    expect(await kept()).toEqual([third.organisationId]);
+    const queued = await t.app.get(JobsService).queue(MATCHING_QUEUE).getJobs(['prioritized', 'waiting', 'paused']);
+    expect(queued.filter((job) => job.name === 'need.rerank').map((job) => job.data.needId)).toEqual([needId]);
+    await jobs.scoreNeed(needId, { force: true });
+    const refilled = await kept();
+    expect(refilled).toHaveLength(2);
+    expect(refilled[0]).toBe(third.organisationId);
     await putProfile(w.supplierB, { ...ACCESSIBLE_BOOKING, summary: `${ACCESSIBLE_BOOKING.summary} School admissions booking is all we do.` });
     expect((await jobs.scoreProfile(w.supplierB.organisationId!)).entered).toBe(1);
     expect(new Set(await keptAsInFull())).toEqual(new Set([w.supplierB.organisationId, third.organisationId]));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { MatchComponents, MatchExplanation } from 'src/matching/domain/matching.types';
 import type { MatchDecision } from 'src/matching/match.entity';
-import { lockNeeds } from 'src/matching/matching.repository';
+import { lockNeeds, trimFromRows } from 'src/matching/matching.repository';
 
 export interface MatchRow {
   supplierId: string;
@@ -131,21 +131,26 @@ export class MatchesRepository {
     return row ?? null;
   }
 
+  /** Takes the need's matches lock (see lockNeeds) for the rest of the transaction. */
+  lockNeed(manager: EntityManager, needId: string): Promise<void> {
+    return lockNeeds(manager, [needId]);
+  }
+
+  /** Records a decision (the caller holds the need's lock) and the need's kept state that follows. */
   async setDecision(
     manager: EntityManager,
     needId: string,
     supplierId: string,
     decision: { decision: MatchDecision; reason: string; decidedBy: string; decidedAt: Date },
+    keep: number,
   ): Promise<boolean> {
-    // A decided row leaves the need's kept count: taken in turn with the workers writing the need,
-    // its recorded tail is cleared so that the next of them reads the rows again.
-    await lockNeeds(manager, [needId]);
     const [, affected] = await manager.query(
       `UPDATE matches SET decision = $3, decision_reason = $4, decided_by = $5, decided_at = $6
        WHERE need_id = $1 AND supplier_id = $2`,
       [needId, supplierId, decision.decision, decision.reason, decision.decidedBy, decision.decidedAt],
     );
-    await manager.query(`UPDATE need_matching_state SET tail_suppliers = '{}', tail_scores = '{}' WHERE need_id = $1`, [needId]);
+    // A decided row leaves the need's kept count: the need's state is worked out again from its rows.
+    await trimFromRows(manager, [needId], keep);
     return affected === 1;
   }
 

@@ -86,7 +86,6 @@ export class MatchingJobsService {
     return rankings;
   }
 
-  /** Re-scores one changed profile against every open need, changing only the rows it affects. */
   /**
    * Scores one changed profile against every open need and writes its rows; then re-ranks in full
    * the needs it left (each needs its next-best supplier). `ownRowsWritten` is called between the
@@ -129,12 +128,12 @@ export class MatchingJobsService {
         removals.push(result.needId);
       }
     }
-    await this.repository.applySupplierScores({ supplierId, version }, { upserts, removals }, keep, SCORER_VERSION, new Date());
+    const written = await this.repository.applySupplierScores({ supplierId, version }, { upserts, removals }, keep, SCORER_VERSION, new Date());
     ownRowsWritten?.();
     // A supplier that left a need's best matches leaves a gap: re-rank those needs in full now.
     for (const batch of chunks(removals, this.config.matchingBatchSize)) await this.scoreNeeds(batch, { force: true });
-    await report?.({ needs: openNeeds.length, entered: upserts.length, left: removals.length });
-    return { needs: openNeeds.length, entered: upserts.length, left: removals.length };
+    await report?.({ needs: openNeeds.length, entered: written, left: removals.length });
+    return { needs: openNeeds.length, entered: written, left: removals.length };
   }
 
   /** Re-scores every open need (corpus statistics move as profiles change). */

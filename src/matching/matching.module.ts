@@ -3,10 +3,11 @@ import { MatchesController } from 'src/matching/matches.controller';
 import { MatchesRepository } from 'src/matching/matches.repository';
 import { MatchesService } from 'src/matching/matches.service';
 import { NeedsModule } from 'src/needs/needs.module';
+import { QueueModule } from 'src/queue/queue.module';
 
 /** The API side of matching: ranked matches, buyers' decisions, suppliers' opportunities. */
 @Module({
-  imports: [NeedsModule],
+  imports: [NeedsModule, QueueModule],
   controllers: [MatchesController],
   providers: [MatchesRepository, MatchesService],
   exports: [MatchesService],

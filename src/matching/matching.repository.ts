@@ -170,7 +170,8 @@ export class MatchingRepository {
    * Applies one supplier's new scores to the needs it enters, stays in or leaves, keeping each need
    * to its best `keep` undecided matches and its state (count, threshold, tail) current; records the
    * profile version scored. Each need's tail (see domain/kept-matches.ts) says which row an entry
-   * drops; the needs whose tail cannot tell have their rows read.
+   * drops; the needs whose tail cannot tell have their rows read. Returns how many rows of the
+   * supplier's were written (an entry that would be a full need's worst is not).
    */
   async applySupplierScores(
     supplier: { supplierId: string; version: number },
@@ -178,8 +179,9 @@ export class MatchingRepository {
     keep: number,
     scorerVersion: string,
     now: Date,
-  ): Promise<void> {
+  ): Promise<number> {
     let webhookEvents: string[] = [];
+    let written = 0;
     await this.dataSource.transaction(async (manager) => {
       await withoutJit(manager);
       const touched = [...new Set([...changes.upserts.map((u) => u.needId), ...changes.removals])].sort();
@@ -191,6 +193,7 @@ export class MatchingRepository {
       const current = await supplierRows(manager, supplier.supplierId, touched);
       const plan = planSupplierChanges(supplier.supplierId, changes, kept, current, keep);
       await upsertMatches(manager, plan.upserts, scorerVersion, now);
+      written = plan.upserts.length;
       if (changes.removals.length) {
         await manager.query(`DELETE FROM matches WHERE supplier_id = $1 AND need_id = ANY($2::uuid[]) AND decision IS NULL`, [
           supplier.supplierId,
@@ -214,6 +217,7 @@ export class MatchingRepository {
       );
     });
     await this.webhookEvents.enqueueDeliveries(webhookEvents);
+    return written;
   }
 
   /** Open needs whose current version has no scored matches yet. */
@@ -401,7 +405,7 @@ async function writeKeptStates(manager: EntityManager, rows: { needId: string; s
  * addresses (ctid) this same statement read: joined back by key, the planner chose a scan of the
  * whole table whenever its statistics put many rows under each need (a table just filled).
  */
-async function trimFromRows(manager: EntityManager, needIds: string[], keep: number): Promise<void> {
+export async function trimFromRows(manager: EntityManager, needIds: string[], keep: number): Promise<void> {
   if (needIds.length === 0) return;
   await manager.query(
     `WITH per_need AS (

@@ -16,6 +16,11 @@ export interface JobPayloads {
   'need.publish': { needId: string; needVersion: number };
   /** An open need's text, codes or requirements changed: re-score it. */
   'need.change': { needId: string; needVersion: number };
+  /**
+   * A buyer decided on one of an open need's kept matches, which leaves the kept count: re-rank the
+   * need in full so that its next-best supplier takes the place.
+   */
+  'need.rerank': { needId: string; requestedAt: string };
   /** A supplier profile changed: re-score it against every open need. */
   'profile.change': { supplierId: string; profileVersion: number };
   /** Periodic: re-score every open need so that corpus statistics never drift far. */
@@ -40,6 +45,7 @@ export type JobName = keyof JobPayloads;
 export const QUEUE_OF_JOB: { [N in JobName]: QueueName } = {
   'need.publish': MATCHING_QUEUE,
   'need.change': MATCHING_QUEUE,
+  'need.rerank': MATCHING_QUEUE,
   'profile.change': MATCHING_QUEUE,
   'needs.rescore-open': MATCHING_QUEUE,
   'matching.reconcile': MATCHING_QUEUE,
@@ -69,6 +75,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export const JOB_PRIORITY: { [N in JobName]: number } = {
   'need.publish': 1,
   'need.change': 2,
+  'need.rerank': 2,
   'profile.change': 5,
   'matching.reconcile': 3,
   'needs.rescore-open': 10,
@@ -94,6 +101,10 @@ export function jobIdOf<N extends JobName>(name: N, payload: JobPayloads[N]): st
     case 'need.change': {
       const p = payload as JobPayloads['need.change'];
       return `need-${p.needId}-v${p.needVersion}`;
+    }
+    case 'need.rerank': {
+      const p = payload as JobPayloads['need.rerank'];
+      return `need-rerank-${p.needId}-${p.requestedAt.replace(/[^0-9TZ]/g, '')}`;
     }
     case 'profile.change': {
       const p = payload as JobPayloads['profile.change'];

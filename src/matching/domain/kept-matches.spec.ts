@@ -72,6 +72,12 @@ describe('kept matches', () => {
     // A complete tail without a row the supplier holds; more kept than allowed.
     expect(applyKeptChange({ count: 1, tail: [entry(1, 50)] }, { kind: 'score', supplierId: id(2), score: 60, current: 55 }, 10)).toBeNull();
     expect(applyKeptChange({ count: 3, tail: [entry(1, 50)] }, { kind: 'score', supplierId: id(2), score: 60, current: null }, 2)).toBeNull();
+    // A tail naming a supplier that has no row, or with another score than its row: never trusted
+    // (it would drop the very row being written).
+    const full: KeptState = { count: 2, tail: [entry(1, 50), entry(2, 51)] };
+    expect(applyKeptChange(full, { kind: 'score', supplierId: id(1), score: 70, current: null }, 2)).toBeNull();
+    expect(applyKeptChange(full, { kind: 'score', supplierId: id(1), score: 70, current: 55 }, 2)).toBeNull();
+    expect(applyKeptChange(full, { kind: 'remove', supplierId: id(2), current: null }, 2)).toBeNull();
   });
 
   it('gives what re-reading the rows gives, over any sequence of changes', () => {

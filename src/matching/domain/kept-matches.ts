@@ -68,9 +68,13 @@ export function tailOfRanking(ranked: readonly KeptEntry[]): KeptEntry[] {
 export function applyKeptChange(state: KeptState, change: KeptChange, keep: number): KeptOutcome | null {
   const { count, tail } = state;
   if (count > keep || (count > 0 && tail.length === 0) || tail.length > count) return null;
-  const inTail = tail.some((entry) => entry.supplierId === change.supplierId);
-  // A complete tail holds every kept row: a kept row missing from it means the state is stale.
+  const recorded = tail.find((entry) => entry.supplierId === change.supplierId);
+  const inTail = recorded !== undefined;
+  // The tail and the supplier's row must agree: a complete tail holds every kept row, and a row in
+  // the tail has the score recorded there. Otherwise the state is stale (written by something
+  // that did not keep the tail): the rows are read instead.
   if (change.current !== null && !inTail && tail.length === count) return null;
+  if (inTail && recorded.score !== change.current) return null;
   const others = inTail ? tail.filter((entry) => entry.supplierId !== change.supplierId) : tail;
 
   if (change.kind === 'remove') {

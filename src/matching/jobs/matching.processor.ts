@@ -10,7 +10,7 @@ import { JobsService } from 'src/queue/jobs.service';
 import { JOB_PRIORITY, JobName, MATCHING_QUEUE } from 'src/queue/queue.definitions';
 import { workerConnectionOptions } from 'src/queue/worker-connection';
 
-type MatchingJobName = 'need.publish' | 'need.change' | 'profile.change' | 'needs.rescore-open' | 'matching.reconcile';
+type MatchingJobName = 'need.publish' | 'need.change' | 'need.rerank' | 'profile.change' | 'needs.rescore-open' | 'matching.reconcile';
 
 // Re-score everything rarely: corpus statistics drift slowly.
 const RESCORE_OPEN_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -48,6 +48,7 @@ export class MatchingProcessor implements OnModuleInit, OnApplicationBootstrap, 
     this.handlers = {
       'need.publish': ({ needId }) => this.needBatches.submit(needId),
       'need.change': ({ needId }) => this.needBatches.submit(needId),
+      'need.rerank': ({ needId }) => this.longJobs.run(() => this.matching.scoreNeed(needId, { force: true })),
       'profile.change': ({ supplierId }, job) => this.longJobs.run(() => this.matching.scoreProfile(supplierId, report(job))),
       'needs.rescore-open': (_payload, job) => this.longJobs.run(() => this.matching.rescoreOpenNeeds(report(job))),
       'matching.reconcile': () => this.longJobs.run(() => this.matching.reconcile()),
