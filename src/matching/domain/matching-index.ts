@@ -496,14 +496,13 @@ export class MatchingIndex {
   private heldContributions = new Float64Array(256);
   private bestIndexes = new Int32Array(MAX_EXPLAINED_TERMS);
   private bestContributions = new Float64Array(MAX_EXPLAINED_TERMS);
-  // Per query, and restored to all zeros afterwards: documents whose score went from 0 when noted
-  // (touchedDocs), documents given a CPV rank (rankDocs, highest rank first).
+  // Per query, and restored to all zeros afterwards: documents whose score went from 0 while the
+  // sample's terms were added for every document (touchedDocs, see sampleThreshold), documents
+  // given a CPV rank (rankDocs, highest rank first).
   private touchedDocs = new Int32Array(1024);
   private touchedCount = 0;
   private rankDocs = new Int32Array(1024);
   private rankDocCount = 0;
-  // Set when a dense term was added for every document: candidates then come from a full pass.
-  private denseAccumulated = false;
   // How many unranked candidates the last narrow kept.
   private narrowedUnranked = 0;
 
@@ -654,9 +653,9 @@ export class MatchingIndex {
    * 3. The terms with the smallest upper bounds, together below PREFIX_SHARE of the ideal score (and
    *    below what an unranked document needs, when those can qualify), are left out; every other
    *    list is added in full.
-   * 4. Candidates: the ranked documents of the ranks that can qualify (and the unranked ones touched,
-   *    when those can), whose sum plus the left-out bounds reaches what their rank needs. A heap of
-   *    their partial scores raises the threshold as they are found.
+   * 4. Candidates: the ranked documents of the ranks that can qualify (every document, in one
+   *    pass, when unranked ones can), whose sum plus the left-out bounds reaches what their rank
+   *    needs. A heap of their partial scores raises the threshold as they are found.
    * 5. The left-out terms are probed for the candidates only, largest bound first, dropping those
    *    that can no longer qualify after each; the rest are selected with a bounded heap.
    */
@@ -762,11 +761,6 @@ export class MatchingIndex {
     const leftOutBefore = this.leftOutBeforeScratch;
     leftOutBefore[0] = 0;
     for (let j = 0; j < n; j++) leftOutBefore[j + 1] = leftOutBefore[j] + (leftOutUnranked[j] === 1 ? bound(j) : 0);
-    if (unranked && seedRank > 0) {
-      // The sample terms were added without noting unranked documents: note them now.
-      this.touchedCount = 0;
-      for (let j = 0; j < n; j++) if (seed[j]) this.noteTouched(termIds[active[j]]);
-    }
     const rankedDocs = this.rankedPrefix(rankCounts, lowestRank);
     // Dense terms added for the ranked documents only are gathered and added in one pass after the
     // lists (the lists' noting of unranked documents touched is the same either way).
@@ -777,7 +771,7 @@ export class MatchingIndex {
       const forRanked = j >= cutRanked;
       const forUnranked = unranked && leftOutUnranked[j] === 0;
       if (!forRanked && !forUnranked) continue;
-      const mode = forRanked && forUnranked ? ALL_DOCUMENTS : forRanked ? RANKED_ONLY : UNRANKED_ONLY;
+      const mode = forRanked && forUnranked ? ALL_UNLISTED : forRanked ? RANKED_ONLY : UNRANKED_ONLY;
       const term = termIds[active[j]];
       const slot = denseSlot[term];
       if (slot === 0) this.accumulate(term, weights[active[j]], unranked ? mode : ALL_UNLISTED);
@@ -788,8 +782,11 @@ export class MatchingIndex {
     }
     this.accumulateDenseRanked(rankedDense, rankedDenseWeights, rankedDocs);
 
-    // 4. Candidates.
-    const allDocuments = unranked && (needed[0] <= 0 || this.denseAccumulated);
+    // 4. Candidates. When unranked documents can qualify, they are found by a pass over every
+    // document: tens of thousands are touched then, and listing them as the lists are added (a
+    // test per posting, a second walk of the sample's lists) cost more than one sequential pass,
+    // which also gives the candidates in doc-id order for probing.
+    const allDocuments = unranked;
     // The heap's documents are marked so that they are not offered twice.
     const mark = ++this.stampCounter;
     for (let i = 0; i < heap.size; i++) this.docMarks[heap.docs[i]] = mark;
@@ -1623,10 +1620,10 @@ export class MatchingIndex {
   }
 
   /**
-   * Adds a term's postings (a term with posting lists) to the documents `mode` says: every one or
-   * the unranked ones only, listing unranked documents touched for the first time in touchedDocs;
-   * the ranked ones only; or every one without listing any (when unranked documents cannot qualify,
-   * adding to them is harmless and cheaper than testing).
+   * Adds a term's postings (a term with posting lists) to the documents `mode` says: every one,
+   * listing those touched for the first time in touchedDocs (the sample, see sampleThreshold); the
+   * ranked ones only; the unranked ones only; or every one without listing any (also when unranked
+   * documents cannot qualify: adding to them is harmless and cheaper than testing).
    */
   private accumulate(term: number, weight: number, mode: number): void {
     // Integer arithmetic: weights and impacts are integers whose products and sums fit 31 bits
@@ -1648,11 +1645,14 @@ export class MatchingIndex {
           const doc = docs[p];
           if (ranks[doc] !== 0) scores[doc] += Math.imul(w, impacts[p]);
         }
-      } else {
-        const unrankedOnly = mode === UNRANKED_ONLY;
+      } else if (mode === UNRANKED_ONLY) {
         for (let p = start; p < end; p++) {
           const doc = docs[p];
-          if (unrankedOnly && ranks[doc] !== 0) continue;
+          if (ranks[doc] === 0) scores[doc] += Math.imul(w, impacts[p]);
+        }
+      } else {
+        for (let p = start; p < end; p++) {
+          const doc = docs[p];
           const score = scores[doc];
           if (score === 0) touched[n++] = doc;
           scores[doc] = score + Math.imul(w, impacts[p]);
@@ -1662,7 +1662,7 @@ export class MatchingIndex {
     const docs = this.appendedDocs[term];
     const impacts = this.appendedImpacts[term];
     if (docs !== undefined && impacts !== undefined) {
-      const track = mode === ALL_DOCUMENTS || mode === UNRANKED_ONLY;
+      const track = mode === ALL_DOCUMENTS;
       for (let p = 0; p < docs.length; p++) {
         const doc = docs[p];
         const ranked = ranks[doc] !== 0;
@@ -1704,34 +1704,20 @@ export class MatchingIndex {
     if (appended !== undefined) for (const doc of appended) visit(doc);
   }
 
-  /** Lists in touchedDocs the documents of a term's postings that are not listed yet. */
-  private noteTouched(term: number): void {
-    const marks = this.docMarks;
-    const mark = ++this.stampCounter;
-    const touched = this.touchedDocs;
-    let n = this.touchedCount;
-    for (let i = 0; i < n; i++) marks[touched[i]] = mark;
-    const note = (doc: number): void => {
-      if (marks[doc] === mark) return;
-      marks[doc] = mark;
-      touched[n++] = doc;
-    };
-    this.forEachPostingDoc(term, note);
-    this.touchedCount = n;
-  }
-
   /**
    * Adds a dense term's impacts to every document or to the unranked ones (`mode`, see accumulate):
-   * a sequential pass over every document; candidates then come from a pass over all of them.
+   * a sequential pass over every document (only when unranked documents can qualify).
    */
   private accumulateDense(dense: Uint16Array, weight: number, mode: number): void {
     const w = weight | 0;
     const scores = this.scores;
-    this.denseAccumulated = true;
     const ranks = this.cpvRanks;
     const end = Math.min(dense.length, this.docCount);
-    if (mode === ALL_DOCUMENTS) for (let doc = 0; doc < end; doc++) scores[doc] += Math.imul(w, dense[doc]);
-    else for (let doc = 0; doc < end; doc++) if (ranks[doc] === 0) scores[doc] += Math.imul(w, dense[doc]);
+    if (mode === UNRANKED_ONLY) {
+      for (let doc = 0; doc < end; doc++) if (ranks[doc] === 0) scores[doc] += Math.imul(w, dense[doc]);
+    } else {
+      for (let doc = 0; doc < end; doc++) scores[doc] += Math.imul(w, dense[doc]);
+    }
   }
 
   /**
@@ -1823,8 +1809,8 @@ export class MatchingIndex {
    * Keeps as candidates, in this.candidates, the documents whose sum so far plus leftOut[their rank]
    * (the bound of the terms not added for them) can reach what their rank needs, and offers each to the heap
    * (documents in it are marked; one that left it cannot come back) so that the threshold, and what every rank needs, rises
-   * during the pass. Visits the first `rankedDocs` of rankDocs and, when unranked documents can
-   * qualify, the touched ones, or every document when `allDocuments`.
+   * during the pass. Visits the first `rankedDocs` of rankDocs, or every document when
+   * `allDocuments` (unranked documents can qualify).
    */
   private collectCandidates(
     query: NeedQuery,
@@ -1868,20 +1854,15 @@ export class MatchingIndex {
       }
       return count;
     }
-    for (let pass = 0; pass < 2; pass++) {
-      if (pass === 1 && lowestRank > 0) break;
-      // The ranked documents, then the touched unranked ones.
-      const list = pass === 0 ? this.rankDocs : this.touchedDocs;
-      const length = pass === 0 ? rankedDocs : this.touchedCount;
-      for (let i = 0; i < length; i++) {
-        const doc = list[i];
-        const raw = scores[doc];
-        const rank = ranks[doc];
-        if (raw < floor[rank] || alive[doc] === 0 || (pass === 1 && rank !== 0)) continue;
-        candidates[count++] = doc;
-        if (raw < enter[rank] || marks[doc] === mark) continue;
-        if (this.offer(query, ideal, heap, doc, raw)) setFloors();
-      }
+    const listed = this.rankDocs;
+    for (let i = 0; i < rankedDocs; i++) {
+      const doc = listed[i];
+      const raw = scores[doc];
+      const rank = ranks[doc];
+      if (raw < floor[rank] || alive[doc] === 0) continue;
+      candidates[count++] = doc;
+      if (raw < enter[rank] || marks[doc] === mark) continue;
+      if (this.offer(query, ideal, heap, doc, raw)) setFloors();
     }
     return count;
   }
@@ -2095,7 +2076,6 @@ export class MatchingIndex {
     this.scores.fill(0, 0, this.docCount);
     const listed = this.rankDocs;
     this.touchedCount = 0;
-    this.denseAccumulated = false;
     const ranks = this.cpvRanks;
     // Broad CPV levels rank tens of thousands of documents (see RANKS_FILL_RATIO).
     if (this.rankDocCount * RANKS_FILL_RATIO >= this.docCount) ranks.fill(0, 0, this.docCount);
