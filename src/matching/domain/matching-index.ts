@@ -119,6 +119,10 @@ const PREFIX_SHARE = 0.1;
 // out hold at most this share of what such a document needs, or this larger one with dense terms.
 const UNRANKED_PREFIX_SHARE = 0.3;
 const UNRANKED_DENSE_SHARE = 0.6;
+// The same for ranked documents of the broad ranks: dense terms are left out for a rank when,
+// with the terms left out for every ranked document, they hold less than this share of what a
+// document of that rank needs.
+const RANKED_DENSE_SHARE = 0.6;
 // Terms held by at least this share of the documents (and this many) keep their impacts in a dense
 // array by doc id instead of a posting list (2 bytes a document against 6 a posting): over all such
 // terms the two took about the same memory on the benchmark corpus, and a dense array is read in
@@ -763,9 +767,10 @@ export class MatchingIndex {
     for (let j = 0; j < n; j++) leftOutBefore[j + 1] = leftOutBefore[j] + (leftOutUnranked[j] === 1 ? bound(j) : 0);
     const rankedDocs = this.rankedPrefix(rankCounts, lowestRank);
     // Dense terms added for the ranked documents only are gathered and added in one pass after the
-    // lists (the lists' noting of unranked documents touched is the same either way).
+    // lists.
     const rankedDense: Uint16Array[] = [];
     const rankedDenseWeights: number[] = [];
+    let rankedDenseBound = 0;
     for (let j = 0; j < n; j++) {
       if (seed[j]) continue;
       const forRanked = j >= cutRanked;
@@ -778,9 +783,24 @@ export class MatchingIndex {
       else if (mode === RANKED_ONLY) {
         rankedDense.push(this.denseImpacts[slot - 1]);
         rankedDenseWeights.push(weights[active[j]]);
+        rankedDenseBound += bound(j);
       } else this.accumulateDense(this.denseImpacts[slot - 1], weights[active[j]], mode);
     }
-    this.accumulateDenseRanked(rankedDense, rankedDenseWeights, rankedDocs);
+    // The broad CPV ranks (group, division) often hold most ranked documents yet need so much that
+    // few of them become candidates: the dense terms are left out for the ranks where, with the
+    // terms left out already, they stay below RANKED_DENSE_SHARE of what the rank needs, and are
+    // probed (one read each) for those ranks' candidates only. denseFrom: the lowest rank they are
+    // added for (rankDocs lists the highest ranks first).
+    const lowestRanked = Math.max(lowestRank, DIVISION_RANK);
+    let denseFrom = lowestRanked;
+    while (
+      denseFrom < RANK_COUNT &&
+      rankedDense.length > 0 &&
+      prefix[cutRanked] + rankedDenseBound < RANKED_DENSE_SHARE * needed[denseFrom]
+    ) {
+      denseFrom++;
+    }
+    this.accumulateDenseRanked(rankedDense, rankedDenseWeights, this.rankedPrefix(rankCounts, denseFrom));
 
     // 4. Candidates. When unranked documents can qualify, they are found by a pass over every
     // document: tens of thousands are touched then, and listing them as the lists are added (a
@@ -791,6 +811,7 @@ export class MatchingIndex {
     const mark = ++this.stampCounter;
     for (let i = 0; i < heap.size; i++) this.docMarks[heap.docs[i]] = mark;
     const leftOut = new Float64Array(RANK_COUNT).fill(prefix[cutRanked]);
+    for (let rank = lowestRanked; rank < denseFrom; rank++) leftOut[rank] += rankedDenseBound;
     leftOut[0] = unrankedBound;
     let count = this.collectCandidates(query, ideal, heap, mark, needed, leftOut, lowestRank, rankedDocs, allDocuments);
     threshold = this.exactHeapThreshold(query, ideal, heap);
@@ -802,6 +823,11 @@ export class MatchingIndex {
     count = this.narrow(count, floor);
     // Probing needs doc-id order; only a pass over every document gives it already.
     if (!allDocuments) this.candidates.subarray(0, count).sort();
+    if (denseFrom > lowestRanked && count > 0) {
+      this.probeDenseBelow(rankedDense, rankedDenseWeights, count, denseFrom);
+      for (let rank = lowestRanked; rank < denseFrom; rank++) floor[rank] = needed[rank] - prefix[cutRanked];
+      count = this.narrow(count, floor);
+    }
 
     // 5. Probe the left-out terms for the candidates, largest bound first. The unranked documents
     // often all drop out before their terms are probed: a term left out for them alone is then
@@ -1734,6 +1760,27 @@ export class MatchingIndex {
       const doc = listed[i];
       let sum = 0;
       for (let t = 0; t < termCount; t++) {
+        const dense = denseTerms[t];
+        if (doc < dense.length) sum += Math.imul(weights[t] | 0, dense[doc]);
+      }
+      scores[doc] += sum;
+    }
+  }
+
+  /**
+   * Adds dense terms' impacts to the first `count` candidates whose rank is below `rank` (and not
+   * unranked): those the terms were left out for (see denseFrom in rankTop).
+   */
+  private probeDenseBelow(denseTerms: readonly Uint16Array[], weights: readonly number[], count: number, rank: number): void {
+    const scores = this.scores;
+    const ranks = this.cpvRanks;
+    const candidates = this.candidates;
+    for (let c = 0; c < count; c++) {
+      const doc = candidates[c];
+      const docRank = ranks[doc];
+      if (docRank === 0 || docRank >= rank) continue;
+      let sum = 0;
+      for (let t = 0; t < denseTerms.length; t++) {
         const dense = denseTerms[t];
         if (doc < dense.length) sum += Math.imul(weights[t] | 0, dense[doc]);
       }
