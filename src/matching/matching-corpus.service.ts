@@ -111,8 +111,11 @@ export class MatchingCorpusService {
       (cursor) => this.repository.thresholdsChangedSince(cursor, PAGE),
       (row) => row.needId,
       // Pages come in transaction order, each read later than the one before: the last row read for
-      // a need is its latest state.
-      ({ needId, matchCount, threshold }) => this.thresholds.set(needId, { needId, matchCount, threshold }),
+      // a need is its latest state. Only open needs are scored again.
+      ({ needId, matchCount, threshold, open }) => {
+        if (open) this.thresholds.set(needId, { needId, matchCount, threshold });
+        else this.thresholds.delete(needId);
+      },
     );
   }
 
