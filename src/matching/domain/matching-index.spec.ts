@@ -542,3 +542,50 @@ describe('MatchingIndex pruning on a mixed vocabulary', () => {
     }
   });
 });
+
+describe('MatchingIndex pruning when broad CPV ranks hold most suppliers', () => {
+  // Most suppliers share the need's CPV division (some its group or class, few its exact code),
+  // and every text is padded with the same filler words, which become dense terms: the documents
+  // of the broad ranks get those terms only if they become candidates (see denseFrom).
+  let state = 77;
+  const next = (n: number): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+  const pick = <T>(items: readonly T[]): T => items[next(items.length)];
+  const codes = ['72212000-4', '72212100-0', '72210000-0', '72222300-0', '72310000-1', '72600000-6', '45233141-9'];
+  // Words of middling frequency (each in a fifth to a half of the profiles: dense), and rare ones.
+  const middling = Array.from({ length: 24 }, (_, i) => `mid${i.toString(36)}word`);
+  const rare = Array.from({ length: 3000 }, (_, i) => `r${(i * 7919).toString(36)}z`);
+  const text = (count: number): string =>
+    Array.from({ length: count }, () => (next(4) === 0 ? pick(middling) : next(3) === 0 ? pick(FILLER) : pick(rare))).join(' ');
+  const profiles: SupplierProfileInput[] = Array.from({ length: 2000 }, (_, i) => ({
+    supplierId: `b-${String(next(1_000_000)).padStart(6, '0')}-${i}`,
+    summary: text(10 + next(40)),
+    capabilities: Array.from({ length: next(4) }, () => text(2)),
+    caseStudies: Array.from({ length: next(3) }, () => ({ title: text(3), description: text(10 + next(50)) })),
+    // Weighted towards the broad codes: the exact one is rare.
+    cpvCodes: [codes[Math.min(codes.length - 1, 1 + Math.floor(next(1000) ** 0.5 / 5))], ...(next(20) === 0 ? ['72212000-4'] : [])],
+    certifications: [],
+    regions: ['uk-wide'],
+    maxContractValue: null,
+  }));
+  const needs: NeedInput[] = Array.from({ length: 12 }, (_, i) =>
+    need({ needId: `bn-${i}`, title: text(3), description: text(10 + next(60)), cpvCodes: ['72212000-4'] }),
+  );
+
+  it('returns exactly the top k found by scoring every supplier, with appended and removed profiles', () => {
+    const index = indexOf(profiles.slice(0, 1700));
+    index.refresh();
+    for (const added of profiles.slice(1700)) index.upsert(added);
+    const removed = new Set(profiles.slice(0, 100).filter((_, i) => i % 3 === 0).map((p) => p.supplierId));
+    for (const supplierId of removed) index.remove(supplierId);
+    const ids = profiles.map((p) => p.supplierId).filter((id) => !removed.has(id));
+    for (const input of needs) {
+      const expected = rankedByPairs(index, ids, input);
+      for (const k of [5, 20, 100]) {
+        expect(index.topMatches(input, k).map((r) => [r.supplierId, r.score])).toEqual(expected.slice(0, k));
+      }
+    }
+  });
+});

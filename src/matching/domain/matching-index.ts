@@ -658,12 +658,14 @@ export class MatchingIndex {
    *    and are never looked at.
    * 3. The terms with the smallest upper bounds, together below PREFIX_SHARE of the ideal score (and
    *    below what an unranked document needs, when those can qualify), are left out; every other
-   *    list is added in full.
+   *    list is added in full, except dense terms for the documents of broad CPV ranks that need
+   *    more than those terms could give (see denseFrom).
    * 4. Candidates: the ranked documents of the ranks that can qualify (every document, in one
    *    pass, when unranked ones can), whose sum plus the left-out bounds reaches what their rank
    *    needs. A heap of their partial scores raises the threshold as they are found.
-   * 5. The left-out terms are probed for the candidates only, largest bound first, dropping those
-   *    that can no longer qualify after each; the rest are selected with a bounded heap.
+   * 5. The left-out terms (and dense terms left out for broad ranks) are probed for the candidates
+   *    only, largest bound first, dropping those that can no longer qualify after each; the rest
+   *    are selected with a bounded heap.
    */
   private rankTop(query: NeedQuery, weights: Float64Array, ideal: number, limit: number): MatchResult[] {
     const termIds = query.termIds;
@@ -739,9 +741,9 @@ export class MatchingIndex {
     // only to keep the candidates few.
     let cutRanked = 0;
     while (cutRanked < n && !seed[cutRanked] && prefix[cutRanked + 1] < PREFIX_SHARE * ideal) cutRanked++;
-    // Unranked documents are found through the terms added, so the bounds of the terms left out for
-    // them must stay below what they need, with a margin against many candidates: the smallest
-    // bounds, then dense terms (one read each to probe, a pass over every document to add).
+    // Unranked documents are all visited too (one pass over every document), so the terms left out
+    // for them are bounded to keep the candidates few: below what they need, with a margin, the
+    // smallest bounds, then dense terms (one read each to probe, a pass over every document to add).
     if (this.leftOutScratch.length < n + 1) {
       this.leftOutScratch = new Uint8Array((n + 1) * 2);
       this.leftOutBeforeScratch = new Float64Array((n + 1) * 2);
@@ -768,8 +770,8 @@ export class MatchingIndex {
     leftOutBefore[0] = 0;
     for (let j = 0; j < n; j++) leftOutBefore[j + 1] = leftOutBefore[j] + (leftOutUnranked[j] === 1 ? bound(j) : 0);
     const rankedDocs = this.rankedPrefix(rankCounts, lowestRank);
-    // Dense terms added for the ranked documents only are gathered and added in one pass after the
-    // lists.
+    // Dense terms added for the ranked documents only are gathered and added after the lists, in one
+    // pass over the ranked documents of ranks from denseFrom up.
     const rankedDense: Uint16Array[] = [];
     const rankedDenseWeights: number[] = [];
     let rankedDenseBound = 0;
@@ -1791,7 +1793,7 @@ export class MatchingIndex {
   }
 
   /**
-   * Keeps the sampled documents (ranked SEED_RANK or better, else the touched ones) with the best
+   * Keeps the sampled documents (ranked `seedRank` or better, else the touched ones) with the best
    * partial scores (lower bounds of their scores) in a heap SAMPLE_FACTOR times the size of `heap`,
    * scores those exactly, and puts the best of them in `heap`. Returns the lowest score in `heap`
    * when it is full (`limit` documents are known to reach it), else −∞.
@@ -1877,8 +1879,8 @@ export class MatchingIndex {
     const alive = this.alive;
     const marks = this.docMarks;
     const candidates = this.candidates;
-    // Read here rather than in the branch that uses it, which few queries take: optimised code
-    // would otherwise be thrown away the first time one does.
+    // Read here rather than in the branch that uses it, which only needs where unranked documents
+    // can qualify take: optimised code would otherwise be thrown away the first time one does.
     const docCount = this.docCount;
     // floor[rank]: the sum so far a document of that rank needs; enter[rank]: to enter the heap.
     const floor = new Float64Array(RANK_COUNT);
