@@ -187,7 +187,7 @@ export class MatchingRepository {
    */
   async applySupplierScores(
     supplier: { supplierId: string; version: number },
-    changes: { upserts: { needId: string; needVersion: number; match: ScoredMatch }[]; removals: string[] },
+    changes: { upserts: MatchWrite[]; removals: string[] },
     keep: number,
     scorerVersion: string,
     now: Date,
@@ -214,9 +214,9 @@ export class MatchingRepository {
       }
       // A dropped row decided on since its need's tail was written stays: that need is re-read.
       const dropped = await deleteDropped(manager, plan.drops);
-      const reread = [...plan.reread, ...plan.drops.filter((drop) => !dropped.has(drop.needId)).map((drop) => drop.needId)];
-      await writeKeptStates(manager, plan.states.filter((row) => !reread.includes(row.needId)));
-      await trimFromRows(manager, reread, keep);
+      const reread = new Set([...plan.reread, ...plan.drops.filter((drop) => !dropped.has(drop.needId)).map((drop) => drop.needId)]);
+      await writeKeptStates(manager, plan.states.filter((row) => !reread.has(row.needId)));
+      await trimFromRows(manager, [...reread], keep);
       await manager.query(
         `INSERT INTO supplier_matching_state (supplier_id, scored_version, scored_at) VALUES ($1, $2, $3)
          ON CONFLICT (supplier_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at`,
@@ -400,14 +400,18 @@ async function writeKeptStates(manager: EntityManager, rows: { needId: string; s
        tail_suppliers = u.suppliers::uuid[], tail_scores = u.scores::numeric(4, 1)[]
      FROM unnest($1::uuid[], $2::int[], $3::numeric[], $4::text[], $5::text[]) AS u(need_id, count, threshold, suppliers, scores)
      WHERE s.need_id = u.need_id`,
-    [
-      rows.map((row) => row.needId),
-      rows.map((row) => row.state.count),
-      rows.map((row) => thresholdOf(row.state)),
-      rows.map((row) => plainArrayLiteral(row.state.tail.map((entry) => entry.supplierId))),
-      rows.map((row) => plainArrayLiteral(row.state.tail.map((entry) => entry.score))),
-    ],
+    [rows.map((row) => row.needId), ...keptStateColumns(rows.map((row) => row.state))],
   );
+}
+
+/** Kept states as the columns need_matching_state stores: counts, thresholds, tails as array literals. */
+function keptStateColumns(states: KeptState[]): [number[], number[], string[], string[]] {
+  return [
+    states.map((state) => state.count),
+    states.map((state) => thresholdOf(state)),
+    states.map((state) => plainArrayLiteral(state.tail.map((entry) => entry.supplierId))),
+    states.map((state) => plainArrayLiteral(state.tail.map((entry) => entry.score))),
+  ];
 }
 
 /**
@@ -529,15 +533,7 @@ async function recordScoredNeeds(manager: EntityManager, rankings: NeedRanking[]
      ON CONFLICT (need_id) DO UPDATE SET scored_version = EXCLUDED.scored_version, scored_at = EXCLUDED.scored_at,
        match_count = EXCLUDED.match_count, threshold = EXCLUDED.threshold,
        tail_suppliers = EXCLUDED.tail_suppliers, tail_scores = EXCLUDED.tail_scores`,
-    [
-      now,
-      rankings.map((r) => r.needId),
-      rankings.map((r) => r.version),
-      kept.map((state) => state.count),
-      kept.map((state) => thresholdOf(state)),
-      kept.map((state) => plainArrayLiteral(state.tail.map((entry) => entry.supplierId))),
-      kept.map((state) => plainArrayLiteral(state.tail.map((entry) => entry.score))),
-    ],
+    [now, rankings.map((r) => r.needId), rankings.map((r) => r.version), ...keptStateColumns(kept)],
   );
 }
 

@@ -216,6 +216,16 @@ function growFloat64(array: Float64Array<ArrayBuffer>, needed: number): Float64A
   return next;
 }
 
+/** What dense terms add to one document's raw score (integer weights × impacts, see accumulate). */
+function denseSumOf(doc: number, denseTerms: readonly Uint16Array[], weights: readonly number[]): number {
+  let sum = 0;
+  for (let t = 0; t < denseTerms.length; t++) {
+    const dense = denseTerms[t];
+    if (doc < dense.length) sum += Math.imul(weights[t] | 0, dense[doc]);
+  }
+  return sum;
+}
+
 function bitCount(value: number): number {
   let v = value - ((value >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
@@ -1762,12 +1772,7 @@ export class MatchingIndex {
     const listed = this.rankDocs;
     for (let i = 0; i < rankedDocs; i++) {
       const doc = listed[i];
-      let sum = 0;
-      for (let t = 0; t < termCount; t++) {
-        const dense = denseTerms[t];
-        if (doc < dense.length) sum += Math.imul(weights[t] | 0, dense[doc]);
-      }
-      scores[doc] += sum;
+      scores[doc] += denseSumOf(doc, denseTerms, weights);
     }
   }
 
@@ -1783,12 +1788,7 @@ export class MatchingIndex {
       const doc = candidates[c];
       const docRank = ranks[doc];
       if (docRank === 0 || docRank >= rank) continue;
-      let sum = 0;
-      for (let t = 0; t < denseTerms.length; t++) {
-        const dense = denseTerms[t];
-        if (doc < dense.length) sum += Math.imul(weights[t] | 0, dense[doc]);
-      }
-      scores[doc] += sum;
+      scores[doc] += denseSumOf(doc, denseTerms, weights);
     }
   }
 
