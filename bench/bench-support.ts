@@ -1,7 +1,9 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import cpvCodes from 'src/reference-data/cpv-codes.json';
+import type { DataSource } from 'typeorm';
 import { quoteIdentifier } from 'src/database/prepare-database';
+import type { SupplierProfileInput } from 'src/matching/domain/matching.types';
 
 // Shared by the benchmarks that run the whole service: a throw-away database whose name ends in
 // _bench (never a real one), real CPV codes, and percentile arithmetic.
@@ -18,6 +20,35 @@ export async function recreateBenchDatabase(name: string): Promise<string> {
     await client.end();
   }
   return `${BENCH_SERVER_URL}/${name}`;
+}
+
+/**
+ * Stores supplier organisations and their profiles straight into PostgreSQL (version 1), named
+ * "Bench supplier <n>" from `firstNumber`: the benchmarks that measure matching seed this way; the
+ * import benchmark measures the API's own path.
+ */
+export async function insertProfiles(source: DataSource, profiles: SupplierProfileInput[], firstNumber: number): Promise<void> {
+  await source.query(
+    `INSERT INTO organisations (id, kind, name, is_sme) SELECT id, 'supplier', name, true FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
+    [profiles.map((p) => p.supplierId), profiles.map((_, i) => `Bench supplier ${firstNumber + i}`)],
+  );
+  await source.query(
+    `INSERT INTO supplier_profiles (organisation_id, summary, capabilities, case_studies, cpv_codes, certifications, regions, max_contract_value, version)
+     SELECT id, summary, ARRAY(SELECT jsonb_array_elements_text(caps)), studies, ARRAY(SELECT jsonb_array_elements_text(cpv)),
+            ARRAY(SELECT jsonb_array_elements_text(certs)), ARRAY(SELECT jsonb_array_elements_text(regions)), maxv, 1
+     FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::bigint[])
+       AS t(id, summary, caps, studies, cpv, certs, regions, maxv)`,
+    [
+      profiles.map((p) => p.supplierId),
+      profiles.map((p) => p.summary),
+      profiles.map((p) => JSON.stringify(p.capabilities)),
+      profiles.map((p) => JSON.stringify(p.caseStudies)),
+      profiles.map((p) => JSON.stringify(p.cpvCodes)),
+      profiles.map((p) => JSON.stringify(p.certifications)),
+      profiles.map((p) => JSON.stringify(p.regions)),
+      profiles.map((p) => p.maxContractValue),
+    ],
+  );
 }
 
 /** Real CPV codes, so that generated records pass the service's validation. */

@@ -14,7 +14,7 @@ import { JOB_PRIORITY, jobIdOf, MATCHING_QUEUE } from 'src/queue/queue.definitio
 import { configureApp, createHttpAdapter, NEST_APP_OPTIONS } from 'src/configure-app';
 import { WorkerModule } from 'src/worker.module';
 import { prepareDatabase } from 'src/database/prepare-database';
-import { clearQueuePrefix, mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise } from './bench-support';
+import { clearQueuePrefix, insertProfiles, mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise } from './bench-support';
 import { SeededRandom, SyntheticCorpus } from './synthetic-corpus';
 
 // npm run bench:pipeline — the whole service (HTTP API, in-process workers, PostgreSQL, Redis) with
@@ -59,27 +59,7 @@ async function main(): Promise<void> {
   let started = Date.now();
   for (let done = 0; done < PROFILES; ) {
     const batch = Array.from({ length: Math.min(1000, PROFILES - done) }, () => ({ ...corpus.profile(), supplierId: randomUUID(), cpvCodes: realCodes() }));
-    await seedSource.query(
-      `INSERT INTO organisations (id, kind, name, is_sme) SELECT id, 'supplier', name, true FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
-      [batch.map((p) => p.supplierId), batch.map((_, i) => `Bench supplier ${done + i}`)],
-    );
-    await seedSource.query(
-      `INSERT INTO supplier_profiles (organisation_id, summary, capabilities, case_studies, cpv_codes, certifications, regions, max_contract_value, version)
-       SELECT id, summary, ARRAY(SELECT jsonb_array_elements_text(caps)), studies, ARRAY(SELECT jsonb_array_elements_text(cpv)),
-              ARRAY(SELECT jsonb_array_elements_text(certs)), ARRAY(SELECT jsonb_array_elements_text(regions)), maxv, 1
-       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::bigint[])
-         AS t(id, summary, caps, studies, cpv, certs, regions, maxv)`,
-      [
-        batch.map((p) => p.supplierId),
-        batch.map((p) => p.summary),
-        batch.map((p) => JSON.stringify(p.capabilities)),
-        batch.map((p) => JSON.stringify(p.caseStudies)),
-        batch.map((p) => JSON.stringify(p.cpvCodes)),
-        batch.map((p) => JSON.stringify(p.certifications)),
-        batch.map((p) => JSON.stringify(p.regions)),
-        batch.map((p) => p.maxContractValue),
-      ],
-    );
+    await insertProfiles(seedSource, batch, done);
     done += batch.length;
   }
   console.log(`loaded ${PROFILES} profiles into PostgreSQL in ${Date.now() - started} ms`);
