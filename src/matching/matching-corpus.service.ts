@@ -90,7 +90,7 @@ export class MatchingCorpusService {
       },
     );
     if (changedProfiles > 0) this.index.refresh();
-    // Packing the postings drops what the profiles were appended to.
+    // Once more after a bulk load: its last rows, and the append lists that packing the postings dropped.
     if (changedProfiles >= COLLECT_AFTER_PROFILES) this.collectGarbage();
     if (changedProfiles > 1000) this.logger.log(`loaded ${changedProfiles} profiles in ${Date.now() - started} ms`);
   }

@@ -12,6 +12,10 @@ import { freePort, ServiceProcess, sleep } from './support/service-process';
 
 const PROFILES = 200;
 const NEEDS = 800;
+// Published before the worker process starts: the API may have finished nearly all of the first
+// batch before its signal (it once left 64 jobs, which the worker ran in two batches before it could
+// be seen mid-batch), so the worker gets a batch of its own.
+const WORKER_NEEDS = 800;
 const SLOW_REQUESTS = 10;
 const BURST_REQUESTS = 20;
 // An orchestrator's grace period is typically 30 s; a clean stop here must take far less.
@@ -55,12 +59,12 @@ describe('SIGTERM while the API serves requests and its in-process workers run m
    * retry; the jobs it was running were finished (not handed back), and each finished job's effect is
    * committed. What it had not started waits, intact, for the next worker.
    */
-  async function expectNothingLeftInHand(activeAtSigterm: string[], who: string): Promise<void> {
+  async function expectNothingLeftInHand(activeAtSigterm: string[], who: string, jobs: number): Promise<void> {
     const after = await needJobCounts(queue);
     figures[`${who}JobsCompleted`] = after.completed;
     figures[`${who}JobsLeftWaiting`] = after.waiting;
     expect({ active: after.active, delayed: after.delayed, failed: after.failed }).toEqual({ active: 0, delayed: 0, failed: 0 });
-    expect(after.completed + after.waiting).toBe(NEEDS);
+    expect(after.completed + after.waiting).toBe(jobs);
     const redis = new Redis(config.redisUrl, { lazyConnect: true });
     try {
       await redis.connect();
@@ -136,7 +140,7 @@ describe('SIGTERM while the API serves requests and its in-process workers run m
     figures.exit = JSON.stringify(exit);
     expect(exit).not.toBeNull();
 
-    await expectNothingLeftInHand(activeAtSigterm, 'api');
+    await expectNothingLeftInHand(activeAtSigterm, 'api', NEEDS);
     // And every in-flight need was stored with its audit event.
     const slowIds = slowAnswers.map((a) => a.body.id as string);
     expect(
@@ -151,7 +155,9 @@ describe('SIGTERM while the API serves requests and its in-process workers run m
   }, 150_000);
 
   it('stops a worker process mid-batch the same way: running jobs finished, exit 0, the rest left waiting', async () => {
-    // The API above left most of the batch waiting: a worker process picks it up, and is stopped in turn.
+    // What the API above left waiting, and a batch of the worker's own: a worker process picks them
+    // up, and is stopped in turn.
+    await enqueueNeedPublishJobs(queue, await seedOpenNeeds(sql, WORKER_NEEDS));
     const worker = ServiceProcess.start('worker', 'src/worker.ts', { ...env, LOG_LEVEL: 'info' });
     workers.push(worker);
     const scoredBefore = await sql.count(`SELECT count(*) AS n FROM need_matching_state`);
@@ -169,7 +175,7 @@ describe('SIGTERM while the API serves requests and its in-process workers run m
     figures.workerSecondsFromSigtermToExit = seconds(Date.now() - sigtermAt);
     figures.workerExit = JSON.stringify(exit);
     expect(exit).not.toBeNull();
-    await expectNothingLeftInHand(activeAtSigterm, 'worker');
+    await expectNothingLeftInHand(activeAtSigterm, 'worker', NEEDS + WORKER_NEEDS);
     expect(exit).toEqual({ code: 0, signal: null });
   }, 90_000);
 });
