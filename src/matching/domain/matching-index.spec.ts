@@ -589,3 +589,50 @@ describe('MatchingIndex pruning when broad CPV ranks hold most suppliers', () =>
     }
   });
 });
+
+describe('MatchingIndex deepening over profiles appended since the last pack', () => {
+  // Rare words only (no dense terms). Long needs give every CPV rank a chance by the sum of the
+  // bounds, so the deepening (see rankTop) rules ranks out by the best sums it has seen. For each
+  // need, 25 suppliers with its exact code hold a fifth of its words (a high threshold); most others
+  // are outside its division, with words at random. The one supplier of the division rank that can
+  // still qualify holds all its words, and all its postings sit in the append lists.
+  let state = 4242;
+  const next = (n: number): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+  const words = Array.from({ length: 3000 }, (_, i) => `d${(i * 7919).toString(36)}q`);
+  const text = (count: number): string => Array.from({ length: count }, () => words[next(words.length)]).join(' ');
+  const needs = Array.from({ length: 6 }, (_, i) => need({ needId: `dn-${i}`, title: text(4), description: text(40), cpvCodes: ['72212000-4'] }));
+  const someWordsOf = (input: NeedInput): string =>
+    `${input.title} ${input.description}`.split(' ').filter(() => next(5) === 0).join(' ');
+  const profile = (supplierId: string, summary: string, cpvCode: string): SupplierProfileInput => ({
+    supplierId,
+    summary,
+    capabilities: [text(2)],
+    caseStudies: [{ title: text(3), description: text(30) }],
+    cpvCodes: [cpvCode],
+    certifications: [],
+    regions: ['uk-wide'],
+    maxContractValue: null,
+  });
+  const profiles: SupplierProfileInput[] = [
+    ...needs.flatMap((input, i) =>
+      Array.from({ length: 25 }, (_, j) => profile(`d-exact-${i}-${String(j).padStart(2, '0')}`, `${someWordsOf(input)} ${text(20)}`, '72212000-4')),
+    ),
+    ...Array.from({ length: 1350 }, (_, i) => profile(`d-other-${String(i).padStart(4, '0')}`, text(40), '45233141-9')),
+  ];
+
+  it('finds that supplier, exactly as scoring every supplier does', () => {
+    const index = indexOf(profiles);
+    index.refresh();
+    for (const [i, input] of needs.entries()) {
+      const match = profile(`d-appended-${i}`, `${input.title} ${input.description}`, '72600000-6');
+      index.upsert(match);
+      const expected = rankedByPairs(index, [...profiles.map((p) => p.supplierId), match.supplierId], input);
+      expect(expected.slice(0, 20).map(([id]) => id)).toContain(match.supplierId);
+      expect(index.topMatches(input, 20).map((r) => [r.supplierId, r.score])).toEqual(expected.slice(0, 20));
+      index.remove(match.supplierId);
+    }
+  });
+});
