@@ -759,7 +759,8 @@ export class MatchingIndex {
         while (lowestRank < RANK_COUNT && needed[lowestRank] > best[lowestRank] + prefix[n] - seedMass) lowestRank++;
         if (lowestRank >= CLASS_RANK || deepened >= DEEPEN_TERMS_MAX) break;
         while (next >= 0 && (seed[next] || denseSlot[termIds[active[next]]] !== 0)) next--;
-        if (next < 0) break;
+        // Not into the smallest bounds: those are left out for the ranked documents and probed.
+        if (next < 0 || prefix[next + 1] < PREFIX_SHARE * ideal) break;
         this.accumulateKeepingBest(termIds[active[next]], weights[active[next]], best);
         seed[next] = true;
         seedMass += prefix[next + 1] - prefix[next];
