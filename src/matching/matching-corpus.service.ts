@@ -11,7 +11,7 @@ const PAGE = 2000;
 // (measured: some 450 MB for 100k profiles), where only a full collection frees it; V8 lets the heap
 // grow meanwhile. A worker loading 100k profiles peaked near 670 MB and stayed near 580 MB until
 // V8's memory reducer ran, 10–20 s later. A full collection after every COLLECT_AFTER_PROFILES
-// profiles applied, and after such a load, keeps the heap near what it holds, for about 50 ms each.
+// profiles applied, and after such a load, keeps the heap near what it holds, for 65–110 ms each.
 const COLLECT_AFTER_PROFILES = 20_000;
 
 export interface OpenNeed {

@@ -750,8 +750,8 @@ export class MatchingIndex {
     // document (as it would be anyway for these ranks), keeping each rank's best sum. A long need's
     // bound sums dozens of terms that no one document holds together: the best sums grow far more
     // slowly than the bound left shrinks, and on the slowest needs the unranked documents, then the
-    // divisions and groups, drop out after 10–30 terms (their best text reached 0.41–0.57 of the
-    // 0.76–0.84 they needed).
+    // divisions and groups, drop out after one to a few dozen terms (their best text reached
+    // 0.41–0.57 of the 0.76–0.84 they needed).
     if (lowestRank < CLASS_RANK) {
       const best = this.seedBestByRank(termIds, active, seed);
       let next = n - 1;
