@@ -761,7 +761,7 @@ export class MatchingIndex {
         while (next >= 0 && (seed[next] || denseSlot[termIds[active[next]]] !== 0)) next--;
         // Not into the smallest bounds: those are left out for the ranked documents and probed.
         if (next < 0 || prefix[next + 1] < PREFIX_SHARE * ideal) break;
-        this.accumulateKeepingBest(termIds[active[next]], weights[active[next]], best);
+        this.accumulate(termIds[active[next]], weights[active[next]], ALL_UNLISTED, best);
         seed[next] = true;
         seedMass += prefix[next + 1] - prefix[next];
       }
@@ -1684,9 +1684,11 @@ export class MatchingIndex {
    * Adds a term's postings (a term with posting lists) to the documents `mode` says: every one,
    * listing those touched for the first time in touchedDocs (the sample, see sampleThreshold); the
    * ranked ones only; the unranked ones only; or every one without listing any (also when unranked
-   * documents cannot qualify: adding to them is harmless and cheaper than testing).
+   * documents cannot qualify: adding to them is harmless and cheaper than testing). With `best`
+   * (ALL_UNLISTED only), also keeps best[rank] the highest sum among the documents of each CPV rank
+   * (see the deepening in rankTop).
    */
-  private accumulate(term: number, weight: number, mode: number): void {
+  private accumulate(term: number, weight: number, mode: number, best?: Float64Array): void {
     // Integer arithmetic: weights and impacts are integers whose products and sums fit 31 bits
     // (see weightScale), and doubles here would cost several times more per posting.
     const w = weight | 0;
@@ -1699,7 +1701,14 @@ export class MatchingIndex {
       const impacts = this.baseImpacts;
       const end = this.baseStart[term + 1];
       const start = this.baseStart[term];
-      if (mode === ALL_UNLISTED) {
+      if (best !== undefined) {
+        for (let p = start; p < end; p++) {
+          const doc = docs[p];
+          const score = scores[doc] + Math.imul(w, impacts[p]);
+          scores[doc] = score;
+          if (score > best[ranks[doc]]) best[ranks[doc]] = score;
+        }
+      } else if (mode === ALL_UNLISTED) {
         for (let p = start; p < end; p++) scores[docs[p]] += Math.imul(w, impacts[p]);
       } else if (mode === RANKED_ONLY) {
         for (let p = start; p < end; p++) {
@@ -1730,7 +1739,9 @@ export class MatchingIndex {
         if ((mode === RANKED_ONLY && !ranked) || (mode === UNRANKED_ONLY && ranked)) continue;
         const score = scores[doc];
         if (track && score === 0) touched[n++] = doc;
-        scores[doc] = score + Math.imul(w, impacts[p]);
+        const sum = score + Math.imul(w, impacts[p]);
+        scores[doc] = sum;
+        if (best !== undefined && sum > best[ranks[doc]]) best[ranks[doc]] = sum;
       }
     }
     this.touchedCount = n;
@@ -1752,39 +1763,6 @@ export class MatchingIndex {
       if (seed[j]) this.forEachPostingDoc(termIds[active[j]], keepBest);
     }
     return best;
-  }
-
-  /**
-   * accumulate for every document (ALL_UNLISTED), keeping best[rank] the highest sum so far among
-   * the documents of each CPV rank (see the deepening in rankTop).
-   */
-  private accumulateKeepingBest(term: number, weight: number, best: Float64Array): void {
-    const w = weight | 0;
-    const scores = this.scores;
-    const ranks = this.cpvRanks;
-    if (term < this.baseTermCount) {
-      const docs = this.baseDocs;
-      const impacts = this.baseImpacts;
-      const end = this.baseStart[term + 1];
-      for (let p = this.baseStart[term]; p < end; p++) {
-        const doc = docs[p];
-        const score = scores[doc] + Math.imul(w, impacts[p]);
-        scores[doc] = score;
-        const rank = ranks[doc];
-        if (score > best[rank]) best[rank] = score;
-      }
-    }
-    const docs = this.appendedDocs[term];
-    const impacts = this.appendedImpacts[term];
-    if (docs !== undefined && impacts !== undefined) {
-      for (let p = 0; p < docs.length; p++) {
-        const doc = docs[p];
-        const score = scores[doc] + Math.imul(w, impacts[p]);
-        scores[doc] = score;
-        const rank = ranks[doc];
-        if (score > best[rank]) best[rank] = score;
-      }
-    }
   }
 
   /** Calls `visit` with each document in a list term's postings, packed then appended. */
