@@ -16,7 +16,7 @@ import { SyntheticCorpus } from './synthetic-corpus';
 // idles, and at its peak (the kernel's high-water mark). Target: ≤ 400 MB with the index loaded.
 
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 100_000);
-// bench:matching's profile seed: the index measured there is the one this worker builds.
+// bench:matching's profile seed: this worker indexes the same profiles (under new ids) as that benchmark.
 const PROFILE_SEED = 20_250_601;
 const IDLE_MS = Number(process.env.BENCH_IDLE_SECONDS ?? 60) * 1000;
 const DATABASE = 'procurement_match_worker_bench';
