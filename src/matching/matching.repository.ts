@@ -124,7 +124,7 @@ export class MatchingRepository {
     // Webhook events for matches that newly qualify are recorded with the matches, sent after commit.
     const webhookEvents: string[] = [];
     await this.dataSource.transaction(async (manager) => {
-      await withoutJit(manager);
+      await forDerivedWrites(manager);
       await lockNeeds(manager, rankings.map((r) => r.needId));
       const scoredVersions = await scoredVersionsOf(manager, rankings.map((r) => r.needId));
       // A newer version may have been scored while these rankings were computed: never go back.
@@ -195,7 +195,7 @@ export class MatchingRepository {
     let webhookEvents: string[] = [];
     let written = 0;
     await this.dataSource.transaction(async (manager) => {
-      await withoutJit(manager);
+      await forDerivedWrites(manager);
       const touched = [...new Set([...changes.upserts.map((u) => u.needId), ...changes.removals])].sort();
       await lockNeeds(manager, touched);
       const [state] = await manager.query(`SELECT scored_version FROM supplier_matching_state WHERE supplier_id = $1`, [supplier.supplierId]);
@@ -265,11 +265,21 @@ export class MatchingRepository {
   }
 }
 
-// These statements touch a few thousand rows by index, yet their estimates can be far off (a table
-// just filled, stats not yet analysed); past jit_above_cost, PostgreSQL then spends ~100 ms
-// compiling what runs in ~10 ms. The worker's writes never gain from JIT.
-async function withoutJit(manager: EntityManager): Promise<void> {
-  await manager.query(`SET LOCAL jit = off`);
+/**
+ * Settings for a worker's write transaction, in one round trip:
+ * - jit off: these statements touch a few thousand rows by index, yet their estimates can be far
+ *   off (a table just filled, stats not yet analysed); past jit_above_cost, PostgreSQL then spends
+ *   ~100 ms compiling what runs in ~10 ms. The worker's writes never gain from JIT.
+ * - synchronous_commit off: the commit returns before its WAL is flushed to disk (PostgreSQL's
+ *   asynchronous commit). Everything written here is derived from profiles and needs, which are
+ *   committed durably by the API. A PostgreSQL crash can lose at most the last few hundred ms of
+ *   these transactions, each whole, never a part (and never one a durable commit since then
+ *   depended on: a buyer's decision flushes the WAL before it). What is lost is owed again by the
+ *   state tables, and the reconcile pass re-enqueues it. Waiting for the flush was about a fifth of
+ *   a need job's time and most of a broad profile's commit (see README, Benchmarks).
+ */
+async function forDerivedWrites(manager: EntityManager): Promise<void> {
+  await manager.query(`SET LOCAL jit = off; SET LOCAL synchronous_commit = off`);
 }
 
 /**
