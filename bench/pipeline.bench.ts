@@ -143,7 +143,9 @@ async function main(): Promise<void> {
   );
 
   // Queued throughput: the rest of the open needs go straight into PostgreSQL with their publish jobs
-  // queued at once, so the workers alone set the pace (no API requests competing for the CPU).
+  // queued at once, so the workers alone set the pace (no API requests competing for the CPU). They
+  // go in as drafts and open together when timing starts: open and unscored, the workers' reconcile
+  // pass would enqueue some of them before the count below was taken, and the wait never end.
   const queuedNeeds = Math.max(0, OPEN_NEEDS - LATENCY_NEEDS - THROUGHPUT_NEEDS);
   const queuedIds: string[] = [];
   for (let i = 0; i < queuedNeeds; i += 1000) {
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
       `INSERT INTO procurement_needs (id, organisation_id, title, description, essential_requirements, cpv_codes, regions,
          required_certifications, budget_min, submission_deadline, status, published_at)
        SELECT id, $1, title, description, ARRAY(SELECT jsonb_array_elements_text(reqs)), ARRAY(SELECT jsonb_array_elements_text(cpv)),
-              ARRAY(SELECT jsonb_array_elements_text(regions)), ARRAY(SELECT jsonb_array_elements_text(certs)), budget, $2, 'open', now()
+              ARRAY(SELECT jsonb_array_elements_text(regions)), ARRAY(SELECT jsonb_array_elements_text(certs)), budget, $2, 'draft', NULL
        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::bigint[])
          AS t(id, title, description, reqs, cpv, regions, certs, budget)`,
       [
@@ -174,6 +176,7 @@ async function main(): Promise<void> {
     scoredBefore = await scoredNeedCount(dataSource);
     const queue = app.get(JobsService).queue(MATCHING_QUEUE);
     const t1 = performance.now();
+    await seedSource.query(`UPDATE procurement_needs SET status = 'open', published_at = now() WHERE id = ANY($1::uuid[])`, [queuedIds]);
     for (let i = 0; i < queuedIds.length; i += 500) {
       await queue.addBulk(
         queuedIds.slice(i, i + 500).map((needId) => {
