@@ -99,41 +99,41 @@ export class MatchingJobsService {
     await this.corpus.sync();
     const version = this.corpus.profileVersion(supplierId);
     if (version === undefined) return { needs: 0, entered: 0, left: 0 };
-    const openNeeds = this.corpus.openNeedList();
-    const versions = new Map(openNeeds.map((need) => [need.needId, need.version]));
+    const openNeeds = this.corpus.openNeedView();
+    const { counts, thresholds } = openNeeds;
     const held = await this.repository.needsHoldingSupplier(supplierId);
     const keep = this.config.matchesPerNeed;
-    // Explanations are built only for the needs this supplier enters or is held by.
-    const wanted = (needId: string, score: number) => {
-      const state = this.corpus.threshold(needId);
-      return held.has(needId) || (state !== undefined && (state.matchCount < keep || score >= state.threshold));
-    };
-    const results = this.corpus.index.scoreSupplierAgainstNeeds(
-      supplierId,
-      openNeeds.map((need) => need.query),
-      { keep: wanted },
-    );
+    // By position in openNeeds. A need not scored yet (count −1) gets its full ranking from its own job.
+    const enters = (at: number, score: number) => counts[at] >= 0 && (counts[at] < keep || score >= thresholds[at]);
+    // Explanations are built only for the needs this supplier enters or is held by; results come
+    // in order, one per need kept, so their positions are noted as they are kept.
+    const positions: number[] = [];
+    const results = this.corpus.index.scoreSupplierAgainstNeeds(supplierId, openNeeds.queries, {
+      keep: (needId, score, at) => {
+        const wanted = held.has(needId) || enters(at, score);
+        if (wanted) positions.push(at);
+        return wanted;
+      },
+    });
     const upserts: { needId: string; needVersion: number; match: ScoredMatch }[] = [];
     const removals: string[] = [];
-    for (const result of results) {
-      const state = this.corpus.threshold(result.needId);
-      // A need not scored yet gets its full ranking from its own job; nothing to add here.
-      if (!state) continue;
+    results.forEach((result, i) => {
+      const at = positions[i];
+      if (counts[at] < 0) return;
       const decided = held.get(result.needId) === true;
-      const enters = state.matchCount < keep || result.score >= state.threshold;
-      if (enters || decided) {
+      if (enters(at, result.score) || decided) {
         const { needId, ...match } = result;
-        upserts.push({ needId, needVersion: versions.get(needId) ?? 0, match: { ...match, profileVersion: version } });
+        upserts.push({ needId, needVersion: openNeeds.needs[at].version, match: { ...match, profileVersion: version } });
       } else if (held.has(result.needId)) {
         removals.push(result.needId);
       }
-    }
+    });
     const written = await this.repository.applySupplierScores({ supplierId, version }, { upserts, removals }, keep, SCORER_VERSION, new Date());
     ownRowsWritten?.();
     // A supplier that left a need's best matches leaves a gap: re-rank those needs in full now.
     for (const batch of chunks(removals, this.config.matchingBatchSize)) await this.scoreNeeds(batch, { force: true });
-    await report?.({ needs: openNeeds.length, entered: written, left: removals.length });
-    return { needs: openNeeds.length, entered: written, left: removals.length };
+    await report?.({ needs: openNeeds.needs.length, entered: written, left: removals.length });
+    return { needs: openNeeds.needs.length, entered: written, left: removals.length };
   }
 
   /** Re-scores every open need (corpus statistics move as profiles change). */

@@ -355,19 +355,27 @@ function sameKept(a: KeptState, b: KeptState): boolean {
   );
 }
 
-/** Each need's kept count and tail as recorded (needs never scored have no state). */
+/**
+ * Each need's kept count and tail as recorded (needs never scored have no state). Each state row is
+ * looked up by its key (LATERAL, kept apart from the join order by OFFSET 0): given the list as
+ * `need_id = ANY(...)`, the planner scanned all 10k states whenever its statistics were missing.
+ * Tails come back as comma-separated text, which the driver hands over as is (its array parser
+ * cost more than the read itself for a broad profile's 700 needs).
+ */
 async function keptStates(manager: EntityManager, needIds: string[]): Promise<Map<string, KeptState>> {
-  const rows: { need_id: string; match_count: number; suppliers: string[]; scores: number[] }[] = await manager.query(
-    `SELECT need_id, match_count, tail_suppliers::text[] AS suppliers, tail_scores::float8[] AS scores
-     FROM need_matching_state WHERE need_id = ANY($1::uuid[])`,
+  const rows: { need_id: string; match_count: number; suppliers: string; scores: string }[] = await manager.query(
+    `SELECT t.need_id, s.match_count, s.suppliers, s.scores FROM unnest($1::uuid[]) AS t(need_id),
+       LATERAL (SELECT match_count, array_to_string(tail_suppliers, ',') AS suppliers, array_to_string(tail_scores, ',') AS scores
+                FROM need_matching_state WHERE need_id = t.need_id OFFSET 0) s`,
     [needIds],
   );
-  return new Map(
-    rows.map((row) => [
-      row.need_id,
-      { count: row.match_count, tail: row.suppliers.map((supplierId, i) => ({ supplierId, score: row.scores[i] })) },
-    ]),
-  );
+  return new Map(rows.map((row) => [row.need_id, { count: row.match_count, tail: parseTail(row.suppliers, row.scores) }]));
+}
+
+function parseTail(suppliers: string, scores: string): KeptState['tail'] {
+  if (suppliers === '') return [];
+  const scoreList = scores.split(',');
+  return suppliers.split(',').map((supplierId, i) => ({ supplierId, score: Number(scoreList[i]) }));
 }
 
 /** The supplier's rows in these needs: score, and whether a buyer decided on it. */
@@ -402,14 +410,20 @@ async function deleteDropped(manager: EntityManager, drops: { needId: string; su
   return new Set(rows.map((row) => row.need_id));
 }
 
-/** Records the kept count, threshold and tail worked out for each need. */
+/**
+ * Records the kept count, threshold and tail worked out for each need. The rows are found by their
+ * keys first (LATERAL, OFFSET 0) and read by address (ctid): joined by key, the planner hashed all
+ * 10k states for a few hundred whenever its statistics were missing.
+ */
 async function writeKeptStates(manager: EntityManager, rows: { needId: string; state: KeptState }[]): Promise<void> {
   if (rows.length === 0) return;
   await manager.query(
     `UPDATE need_matching_state s SET match_count = u.count, threshold = u.threshold,
        tail_suppliers = u.suppliers::uuid[], tail_scores = u.scores::numeric(4, 1)[]
      FROM unnest($1::uuid[], $2::int[], $3::numeric[], $4::text[], $5::text[]) AS u(need_id, count, threshold, suppliers, scores)
-     WHERE s.need_id = u.need_id`,
+     WHERE s.ctid = ANY (ARRAY(SELECT r.row_address FROM unnest($1::uuid[]) AS k(need_id),
+                                 LATERAL (SELECT ctid AS row_address FROM need_matching_state WHERE need_id = k.need_id OFFSET 0) r))
+       AND s.need_id = u.need_id`,
     [rows.map((row) => row.needId), ...keptStateColumns(rows.map((row) => row.state))],
   );
 }

@@ -165,11 +165,12 @@ export interface ScoreSupplierOptions {
   /** Only needs this supplier scores at least this much on (0–100) are returned. Default 0. */
   readonly minScore?: number;
   /**
-   * Called with each need's score (0–100) before its explanation is built; return false to leave
-   * the need out (e.g. when the supplier would not enter that need's kept best matches). Scoring
-   * every need is cheap; explaining is what costs. Default: keep all.
+   * Called with each need's score (0–100) and its position in the needs given, before its
+   * explanation is built; return false to leave the need out (e.g. when the supplier would not
+   * enter that need's kept best matches). Scoring every need is cheap; explaining is what costs.
+   * Results come in the order of the needs, one for each need kept. Default: keep all.
    */
-  readonly keep?: (needId: string, score: number) => boolean;
+  readonly keep?: (needId: string, score: number, position: number) => boolean;
 }
 
 export interface MatchingIndexStats {
@@ -966,7 +967,8 @@ export class MatchingIndex {
     let eligibilityProfile: EligibilityProfile | null = null;
     const results: NeedMatchResult[] = [];
     try {
-      for (const query of needs) {
+      for (let position = 0; position < needs.length; position++) {
+        const query = needs[position];
         // The packed form (see NeedQuery.packed): count, divisions, weights, term ids.
         const packed = query.packed;
         const at = query.packedAt;
@@ -1019,7 +1021,7 @@ export class MatchingIndex {
           eligibility = eligibilityScore(query.eligibility, eligibilityProfile);
         }
         const score = roundScore(combineComponents(text, cpv, eligibility));
-        if (score < minScore || (keep !== undefined && !keep(query.needId, score))) continue;
+        if (score < minScore || (keep !== undefined && !keep(query.needId, score, position))) continue;
         const cpvComparison = compareCpvCodes(query.cpv, this.docCpv[doc]);
         eligibilityProfile ??= this.eligibilityProfileOf(doc);
         const outcome = checkEligibility(query.eligibility, eligibilityProfile);
