@@ -2,7 +2,7 @@ import { toMatchItemResponse } from 'src/matching/dto/match.dto';
 import { MatchesRepository } from 'src/matching/matches.repository';
 import { MatchingJobsService } from 'src/matching/matching-jobs.service';
 import { JobsService } from 'src/queue/jobs.service';
-import { MATCHING_QUEUE } from 'src/queue/queue.definitions';
+import { jobIdOf, MATCHING_QUEUE } from 'src/queue/queue.definitions';
 import { createWorld, needBody, profileBody, registerSupplier, World, Actor } from './support/actors';
 import { clearQueuePrefix, createTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -215,6 +215,30 @@ describe('Matching', () => {
       await worker.app.close();
       await clearQueuePrefix(worker.config);
     }
+  });
+
+  it('runs again a completed job whose writes PostgreSQL lost', async () => {
+    // The workers commit asynchronously: a PostgreSQL crash can lose a job's writes after the job
+    // completed. Its record (kept an hour) would make re-adding its id a no-op.
+    const created = await t.http().post('/api/v1/needs').set(bearer(w.buyerA)).send(BOOKING_NEED).expect(201);
+    const lostNeedId: string = created.body.id;
+    await t.http().post(`/api/v1/needs/${lostNeedId}/publish`).set(bearer(w.buyerA)).expect(200);
+    await waitForComplete(lostNeedId);
+    const queue = t.app.get(JobsService).queue(MATCHING_QUEUE);
+    const [{ version }] = await t.dataSource.query(`SELECT version FROM procurement_needs WHERE id = $1`, [lostNeedId]);
+    const jobId = jobIdOf('need.publish', { needId: lostNeedId, needVersion: version });
+    // The job is marked completed just after its transaction commits.
+    await waitFor(async () => ((await (await queue.getJob(jobId))?.getState()) === 'completed' ? true : undefined), {
+      what: 'the publish job to be completed',
+    });
+    await t.dataSource.query(`DELETE FROM matches WHERE need_id = $1`, [lostNeedId]);
+    await t.dataSource.query(`DELETE FROM need_matching_state WHERE need_id = $1`, [lostNeedId]);
+    expect((await matchesOf(lostNeedId).expect(200)).body.status).toBe('pending');
+
+    expect((await t.app.get(MatchingJobsService).reconcile()).needs).toBeGreaterThanOrEqual(1);
+    const body = await waitForComplete(lostNeedId, (page) => page.items.length > 0);
+    expect(body.items[0].supplierId).toBe(w.supplierA.organisationId);
+    expect((await t.app.get(MatchingJobsService).reconcile()).needs).toBe(0);
   });
 });
 

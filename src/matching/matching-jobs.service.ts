@@ -149,14 +149,17 @@ export class MatchingJobsService {
     return done;
   }
 
-  /** Enqueues the scoring that PostgreSQL says is owed; deterministic job ids make repeats no-ops. */
+  /**
+   * Enqueues the scoring that PostgreSQL says is owed: deterministic job ids make repeats of pending
+   * jobs no-ops, and finished jobs whose work is still owed run again (see JobsService.enqueueOwed).
+   */
   async reconcile(): Promise<{ needs: number; profiles: number }> {
     const [needs, profiles] = await Promise.all([
       this.repository.needsOwedScoring(RECONCILE_BATCH),
       this.repository.profilesOwedScoring(RECONCILE_BATCH),
     ]);
-    await this.jobs.enqueueMany('need.change', needs.map((need) => ({ needId: need.needId, needVersion: need.version })));
-    await this.jobs.enqueueMany('profile.change', profiles.map((profile) => ({ supplierId: profile.supplierId, profileVersion: profile.version })));
+    await this.jobs.enqueueOwed('need.change', needs.map((need) => ({ needId: need.needId, needVersion: need.version })));
+    await this.jobs.enqueueOwed('profile.change', profiles.map((profile) => ({ supplierId: profile.supplierId, profileVersion: profile.version })));
     if (needs.length + profiles.length > 0) {
       this.logger.log(`reconcile enqueued ${needs.length} needs and ${profiles.length} profiles owed scoring`);
     }

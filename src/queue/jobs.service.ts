@@ -15,6 +15,8 @@ import {
 } from 'src/queue/queue.definitions';
 
 const ENQUEUE_CHUNK = 500;
+// Owed jobs are looked up this many at a time (one round trip each, sent together).
+const FINISHED_CHECK_CHUNK = 50;
 
 /** Enqueues jobs by name with their deterministic ids. The one way the service produces work. */
 @Injectable()
@@ -34,6 +36,30 @@ export class JobsService {
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<string> {
     const [jobId] = await this.enqueueMany(name, [payload]);
     return jobId;
+  }
+
+  /**
+   * Enqueues jobs for work that PostgreSQL says is still owed (see MatchingJobsService.reconcile).
+   * A finished job keeps its id for a while (removeOnComplete, removeOnFail), and adding that id
+   * again is a no-op; yet its work can still be owed: its transaction was lost in a PostgreSQL
+   * crash (the workers commit asynchronously), it failed for good while PostgreSQL was away, or it
+   * scored a version older than its payload's. Such finished jobs are removed first, so that they
+   * run again; pending ones are left as they are.
+   */
+  async enqueueOwed<N extends JobName>(name: N, payloads: JobPayloads[N][]): Promise<string[]> {
+    const queue = this.queues[QUEUE_OF_JOB[name]];
+    try {
+      for (let i = 0; i < payloads.length; i += FINISHED_CHECK_CHUNK) {
+        const ids = payloads.slice(i, i + FINISHED_CHECK_CHUNK).map((payload) => jobIdOf(name, payload));
+        const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+        await Promise.all(jobs.filter((job) => job?.finishedOn).map((job) => job!.remove()));
+      }
+    } catch (error) {
+      throw new DomainError('unavailable', 'SERVICE.QUEUE_UNAVAILABLE', 'The job queue is unavailable; try again shortly.', [], {
+        cause: error,
+      });
+    }
+    return this.enqueueMany(name, payloads);
   }
 
   /**
