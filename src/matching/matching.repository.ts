@@ -275,8 +275,8 @@ export class MatchingRepository {
  *   committed durably by the API. A PostgreSQL crash can lose at most the last few hundred ms of
  *   these transactions, each whole, never a part (and never one a durable commit since then
  *   depended on: a buyer's decision flushes the WAL before it). What is lost is owed again by the
- *   state tables, and the reconcile pass re-enqueues it. Waiting for the flush was about a fifth of
- *   a need job's time and most of a broad profile's commit (see README, Benchmarks).
+ *   state tables, and the reconcile pass runs it again (JobsService.enqueueOwed). Waiting for the
+ *   flush was about a fifth of a need job's time (see README, Benchmarks).
  */
 async function forDerivedWrites(manager: EntityManager): Promise<void> {
   await manager.query(`SET LOCAL jit = off; SET LOCAL synchronous_commit = off`);
@@ -359,8 +359,8 @@ function sameKept(a: KeptState, b: KeptState): boolean {
  * Each need's kept count and tail as recorded (needs never scored have no state). Each state row is
  * looked up by its key (LATERAL, kept apart from the join order by OFFSET 0): given the list as
  * `need_id = ANY(...)`, the planner scanned all 10k states whenever its statistics were missing.
- * Tails come back as comma-separated text, which the driver hands over as is (its array parser
- * cost more than the read itself for a broad profile's 700 needs).
+ * Tails come back as comma-separated text, which the driver hands over as is (with its array
+ * parser, reading a broad profile's 700 states took about twice what PostgreSQL spent on them).
  */
 async function keptStates(manager: EntityManager, needIds: string[]): Promise<Map<string, KeptState>> {
   const rows: { need_id: string; match_count: number; suppliers: string; scores: string }[] = await manager.query(
