@@ -231,13 +231,17 @@ describe('Matching', () => {
     await waitFor(async () => ((await (await queue.getJob(jobId))?.getState()) === 'completed' ? true : undefined), {
       what: 'the publish job to be completed',
     });
+    // The suppliers kept (every one, in this small world); their scores may move with corpus statistics.
+    const ranked = (id: string) => t.dataSource.query(`SELECT supplier_id FROM matches WHERE need_id = $1 ORDER BY supplier_id`, [id]);
+    const before = await ranked(lostNeedId);
+    expect(before.length).toBeGreaterThan(0);
     await t.dataSource.query(`DELETE FROM matches WHERE need_id = $1`, [lostNeedId]);
     await t.dataSource.query(`DELETE FROM need_matching_state WHERE need_id = $1`, [lostNeedId]);
     expect((await matchesOf(lostNeedId).expect(200)).body.status).toBe('pending');
 
     expect((await t.app.get(MatchingJobsService).reconcile()).needs).toBeGreaterThanOrEqual(1);
-    const body = await waitForComplete(lostNeedId, (page) => page.items.length > 0);
-    expect(body.items[0].supplierId).toBe(w.supplierA.organisationId);
+    await waitForComplete(lostNeedId, (page) => page.items.length > 0);
+    expect(await ranked(lostNeedId)).toEqual(before);
     expect((await t.app.get(MatchingJobsService).reconcile()).needs).toBe(0);
   });
 });
