@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import cpvCodes from 'src/reference-data/cpv-codes.json';
@@ -49,6 +50,24 @@ export async function insertProfiles(source: DataSource, profiles: SupplierProfi
       profiles.map((p) => p.maxContractValue),
     ],
   );
+}
+
+/**
+ * Resolves once a worker process (its stdout piped) says it has started, its index built; rejects
+ * if it exits first.
+ */
+export function untilWorkerStarted(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it started`)));
+    child.stdout?.setEncoding('utf8');
+    let lastLine = '';
+    child.stdout?.on('data', (chunk: string) => {
+      // The message may arrive split across chunks: look at the unfinished line too.
+      const text = lastLine + chunk;
+      if (text.includes('worker started')) resolve();
+      lastLine = text.slice(text.lastIndexOf('\n') + 1);
+    });
+  });
 }
 
 /** Real CPV codes, so that generated records pass the service's validation. */

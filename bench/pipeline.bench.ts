@@ -14,7 +14,7 @@ import { JOB_PRIORITY, jobIdOf, MATCHING_QUEUE } from 'src/queue/queue.definitio
 import { configureApp, createHttpAdapter, NEST_APP_OPTIONS } from 'src/configure-app';
 import { WorkerModule } from 'src/worker.module';
 import { prepareDatabase } from 'src/database/prepare-database';
-import { clearQueuePrefix, insertProfiles, mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise } from './bench-support';
+import { clearQueuePrefix, insertProfiles, mb, ms, REAL_CPV_CODES, recreateBenchDatabase, summarise, untilWorkerStarted } from './bench-support';
 import { SeededRandom, SyntheticCorpus } from './synthetic-corpus';
 
 // npm run bench:pipeline — the whole service (HTTP API, in-process workers, PostgreSQL, Redis) with
@@ -284,17 +284,7 @@ async function startWorkerProcess(env: Record<string, string>): Promise<ChildPro
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TS_NODE_PROJECT: join(root, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it started`)));
-    child.stdout?.setEncoding('utf8');
-    let lastLine = '';
-    child.stdout?.on('data', (chunk: string) => {
-      // The message may arrive split across chunks: look at the unfinished line too.
-      const text = lastLine + chunk;
-      if (text.includes('worker started')) resolve();
-      lastLine = text.slice(text.lastIndexOf('\n') + 1);
-    });
-  });
+  await untilWorkerStarted(child);
   return child;
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from 'src/config/app-config';
 import { prepareDatabase } from 'src/database/prepare-database';
-import { clearQueuePrefix, insertProfiles, mb, recreateBenchDatabase } from './bench-support';
+import { clearQueuePrefix, insertProfiles, mb, recreateBenchDatabase, untilWorkerStarted } from './bench-support';
 import { SyntheticCorpus } from './synthetic-corpus';
 
 // npm run bench:worker — the memory of a worker process as operators run it: the compiled
@@ -68,17 +68,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      worker.once('exit', (code) => reject(new Error(`worker exited (${code}) before it started`)));
-      let pending = '';
-      worker.stdout?.setEncoding('utf8');
-      worker.stdout?.on('data', (chunk: string) => {
-        // The message may arrive split across chunks: look at the unfinished line too.
-        const text = pending + chunk;
-        if (text.includes('worker started')) resolve();
-        pending = text.slice(text.lastIndexOf('\n') + 1);
-      });
-    });
+    await untilWorkerStarted(worker);
     const pid = worker.pid ?? NaN;
     const upAt = Date.now();
     const up = memoryOf(pid);

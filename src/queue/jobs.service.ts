@@ -55,9 +55,7 @@ export class JobsService {
         await Promise.all(jobs.filter((job) => job?.finishedOn).map((job) => job!.remove()));
       }
     } catch (error) {
-      throw new DomainError('unavailable', 'SERVICE.QUEUE_UNAVAILABLE', 'The job queue is unavailable; try again shortly.', [], {
-        cause: error,
-      });
+      throw queueUnavailable(error);
     }
     return this.enqueueMany(name, payloads);
   }
@@ -79,13 +77,15 @@ export class JobsService {
       }
       return jobs.map((job) => job.opts.jobId);
     } catch (error) {
-      throw new DomainError('unavailable', 'SERVICE.QUEUE_UNAVAILABLE', 'The job queue is unavailable; try again shortly.', [], {
-        cause: error,
-      });
+      throw queueUnavailable(error);
     }
   }
 
   queue(name: QueueName): Queue {
     return this.queues[name];
   }
+}
+
+function queueUnavailable(cause: unknown): DomainError {
+  return new DomainError('unavailable', 'SERVICE.QUEUE_UNAVAILABLE', 'The job queue is unavailable; try again shortly.', [], { cause });
 }
