@@ -88,6 +88,41 @@ describe('Matching', () => {
     expect(res.body.items[0]).toMatchObject({ needId, title: BOOKING_NEED.title, score: expect.any(Number) });
   });
 
+  it('lists the supplier\'s open needs best first, page by page, and drops a need once it closes', async () => {
+    const publish = async (body: Record<string, unknown>) => {
+      const created = await t.http().post('/api/v1/needs').set(bearer(w.buyerA)).send(body).expect(201);
+      await t.http().post(`/api/v1/needs/${created.body.id}/publish`).set(bearer(w.buyerA)).expect(200);
+      return created.body.id as string;
+    };
+    const opportunities = (query: string) => t.http().get(`/api/v1/suppliers/me/opportunities${query}`).set(bearer(w.supplierA)).expect(200);
+    const roadsId = await publish(
+      needBody({ title: 'Resurfacing of rural roads', description: 'Resurface single-track roads and inspect bridges.', cpvCodes: ['45233141-9'], regions: ['scotland'] }),
+    );
+    const leisureId = await publish(
+      needBody({ title: 'Online booking for leisure centres', description: 'An accessible online booking service for council leisure centres.', cpvCodes: ['72212000-4'] }),
+    );
+    await waitForComplete(roadsId);
+    await waitForComplete(leisureId);
+
+    const all = (await opportunities('?pageSize=100')).body;
+    const ids: string[] = all.items.map((item: { needId: string }) => item.needId);
+    expect(ids).toEqual(expect.arrayContaining([needId, roadsId, leisureId]));
+    expect(all.total).toBe(all.items.length);
+    const scores: number[] = all.items.map((item: { score: number }) => item.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(ids.indexOf(leisureId)).toBeLessThan(ids.indexOf(roadsId));
+
+    const second = (await opportunities('?page=2&pageSize=1')).body;
+    expect(second).toMatchObject({ page: 2, pageSize: 1, total: all.total });
+    expect(second.items.map((item: { needId: string }) => item.needId)).toEqual([ids[1]]);
+    expect((await opportunities(`?page=${all.total + 1}&pageSize=1`)).body).toMatchObject({ items: [], total: all.total });
+
+    await t.http().post(`/api/v1/needs/${roadsId}/close`).set(bearer(w.buyerA)).expect(200);
+    const afterClose = (await opportunities('?pageSize=100')).body;
+    expect(afterClose.items.map((item: { needId: string }) => item.needId)).not.toContain(roadsId);
+    expect(afterClose.total).toBe(all.total - 1);
+  });
+
   it('re-scores a changed profile against open needs without touching the buyer\'s decision', async () => {
     await t.http()
       .put(`/api/v1/needs/${needId}/matches/${w.supplierB.organisationId}/decision`)
