@@ -161,6 +161,20 @@ describe('Outcome-based contracts and reviews', () => {
     expect(row.n).toBe(1);
   });
 
+  it('lists contracts page by page, filtered, and gives the total on a page past the end', async () => {
+    const list = (query: string) => t.http().get(`/api/v1/contracts${query}`).expect(200);
+    const all = (await list('?pageSize=100')).body;
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    expect(all.total).toBe(all.items.length);
+    const second = (await list('?page=2&pageSize=1')).body;
+    expect(second).toMatchObject({ page: 2, pageSize: 1, total: all.total });
+    expect(second.items.map((c: { id: string }) => c.id)).toEqual([all.items[1].id]);
+    expect((await list(`?page=${all.total + 1}&pageSize=1`)).body).toMatchObject({ items: [], total: all.total });
+
+    const oneNeed = all.items[0].needId;
+    expect((await list(`?needId=${oneNeed}&page=2`)).body).toMatchObject({ items: [], total: 1 });
+  });
+
   it('requires a 20-character reason to award a supplier that is not the top shortlisted one', async () => {
     const needId = await scoredNeed();
     const short = await award(needId, { reason: 'Cheaper' }).expect(400);

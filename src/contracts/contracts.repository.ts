@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { totalOfPage } from 'src/common/pagination/pagination';
 import { ContractEntity, ContractOutcomeEntity, OutcomeReviewEntity, ReviewMeasurementEntity } from 'src/contracts/contract.entity';
 
 export interface ContractListFilters {
@@ -14,6 +15,9 @@ export interface ContractRow extends ContractEntity {
   needTitle: string;
   supplierName: string;
 }
+
+// The list's filters: a supplier ($1), a buyer organisation ($2), a need ($3); null matches any.
+const CONTRACT_FILTERS = `($1::uuid IS NULL OR c.supplier_id = $1) AND ($2::uuid IS NULL OR c.organisation_id = $2) AND ($3::uuid IS NULL OR c.need_id = $3)`;
 
 const CONTRACT_COLUMNS = `c.id, c.need_id AS "needId", c.organisation_id AS "organisationId", c.supplier_id AS "supplierId", c.ocid,
   c.value, c.currency, to_char(c.start_date, 'YYYY-MM-DD') AS "startDate", to_char(c.end_date, 'YYYY-MM-DD') AS "endDate",
@@ -56,14 +60,19 @@ export class ContractsRepository {
   }
 
   async findPage(filters: ContractListFilters): Promise<{ rows: ContractRow[]; total: number }> {
+    const filterValues = [filters.supplierId ?? null, filters.organisationId ?? null, filters.needId ?? null];
     const rows = await this.dataSource.query(
       `SELECT ${CONTRACT_COLUMNS}, count(*) OVER () AS total
        FROM contracts c JOIN procurement_needs n ON n.id = c.need_id JOIN organisations o ON o.id = c.supplier_id
-       WHERE ($1::uuid IS NULL OR c.supplier_id = $1) AND ($2::uuid IS NULL OR c.organisation_id = $2) AND ($3::uuid IS NULL OR c.need_id = $3)
+       WHERE ${CONTRACT_FILTERS}
        ORDER BY c.awarded_at DESC, c.id LIMIT $4 OFFSET $5`,
-      [filters.supplierId ?? null, filters.organisationId ?? null, filters.needId ?? null, filters.limit, filters.offset],
+      [...filterValues, filters.limit, filters.offset],
     );
-    return { rows, total: rows.length ? Number(rows[0].total) : 0 };
+    const total = await totalOfPage(rows, filters.offset, async () => {
+      const [count] = await this.dataSource.query(`SELECT count(*)::int AS total FROM contracts c WHERE ${CONTRACT_FILTERS}`, filterValues);
+      return count.total;
+    });
+    return { rows, total };
   }
 
   async outcomesOf(contractIds: string[], manager: EntityManager | DataSource = this.dataSource): Promise<ContractOutcomeEntity[]> {

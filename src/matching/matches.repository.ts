@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { totalOfPage } from 'src/common/pagination/pagination';
 import type { MatchComponents, MatchExplanation } from 'src/matching/domain/matching.types';
 import type { MatchDecision } from 'src/matching/match.entity';
 import { lockNeeds, trimFromRows } from 'src/matching/matching.repository';
@@ -179,9 +180,10 @@ export class MatchesRepository {
        ORDER BY m.score DESC, n.id LIMIT $2 OFFSET $3`,
       [supplierId, limit, offset],
     );
-    if (rows.length > 0) return { rows, total: Number(rows[0].total) };
-    if (offset === 0) return { rows, total: 0 };
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM ${SUPPLIER_OPEN_MATCHES}`, [supplierId]);
+    const total = await totalOfPage(rows, offset, async () => {
+      const [count] = await this.dataSource.query(`SELECT count(*)::int AS total FROM ${SUPPLIER_OPEN_MATCHES}`, [supplierId]);
+      return count.total;
+    });
     return { rows, total };
   }
 }

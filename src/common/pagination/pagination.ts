@@ -37,3 +37,12 @@ export function pageOf<T>(items: T[], query: PaginationQueryDto, total: number):
 export function offsetOf(query: PaginationQueryDto): number {
   return (query.page - 1) * query.pageSize;
 }
+
+/**
+ * The total of a page read with `count(*) OVER () AS total`. That count rides on the page's rows, so
+ * a page past the end has none to carry it: then `count` is asked on its own.
+ */
+export async function totalOfPage(rows: readonly { total: string | number }[], offset: number, count: () => Promise<number>): Promise<number> {
+  if (rows.length > 0) return Number(rows[0].total);
+  return offset === 0 ? 0 : count();
+}
