@@ -2,7 +2,7 @@
  * Bump whenever a change here, in the index's BM25 parameters or in text analysis can change a score,
  * so that stored matches record which scorer produced them.
  */
-export const SCORER_VERSION = 'bm25f-cpv-elig.1';
+export const SCORER_VERSION = 'bm25f-cpv-elig.2';
 
 /**
  * How the three components make the 0–100 score (they sum to 1).

@@ -8,6 +8,8 @@ interface NaturalStopwords {
   words: readonly string[];
 }
 
+import { mendGluedRemnants, withoutRemnant } from 'src/matching/domain/portal-remnants';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const porterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as NaturalPorterStemmer;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -192,22 +194,24 @@ function analyseToken(token: string): number {
   entryPlain = growInt32(entryPlain, entry + 1);
   entryFullStart = growInt32(entryFullStart, entry + 1);
   entryFullCount = growInt32(entryFullCount, entry + 1);
-  const own = STOP_WORDS.has(token) ? STOP : internStem(porterStemmer.stem(token));
-  entryPlain[entry] = own;
+  entryPlain[entry] = stemOrStop(token);
+  // The engine's analysis reads the word without a portal's line-break remnant ("worksrn" → "works").
+  const word = withoutRemnant(token);
+  const own = word === token ? entryPlain[entry] : stemOrStop(word);
   entryFullStart[entry] = stemPoolSize;
-  if (own !== STOP) pushStem(own, token);
+  if (own !== STOP) pushStem(own, word);
   else {
-    const capitals = RESCUED_ACRONYMS.get(token);
+    const capitals = RESCUED_ACRONYMS.get(word);
     if (capitals !== undefined) rescueWhole.set(entry, capitals);
   }
   let start = 0;
   const parts: RescuePart[] = [];
   let compound = false;
-  for (let i = 0; i <= token.length; i++) {
-    if (i < token.length && !isCompoundSeparator(token.charCodeAt(i))) continue;
-    if (i < token.length) compound = true;
+  for (let i = 0; i <= word.length; i++) {
+    if (i < word.length && !isCompoundSeparator(word.charCodeAt(i))) continue;
+    if (i < word.length) compound = true;
     if (compound && i > start) {
-      const part = token.slice(start, i);
+      const part = word.slice(start, i);
       if (STOP_WORDS.has(part)) {
         const capitals = RESCUED_ACRONYMS.get(part);
         if (capitals !== undefined) parts.push({ offset: start, capitals, stemId: internStem(part), surface: part });
@@ -221,6 +225,10 @@ function analyseToken(token: string): number {
   if (parts.length > 0) rescueParts.set(entry, parts);
   entryFullCount[entry] = stemPoolSize - entryFullStart[entry];
   return entry;
+}
+
+function stemOrStop(word: string): number {
+  return word === '' || STOP_WORDS.has(word) ? STOP : internStem(porterStemmer.stem(word));
 }
 
 function outcome(entry: number, compoundParts: boolean): number {
@@ -300,9 +308,12 @@ let outSurfaces: string[] = [];
  * many. One tight loop with no callbacks and no allocation for known tokens: the hot path of
  * index building.
  */
-function scan(text: string, options: AnalysisOptions | undefined, withSurfaces: boolean): number {
+function scan(raw: string, options: AnalysisOptions | undefined, withSurfaces: boolean): number {
   const compoundParts = options?.compoundParts ?? true;
   const acronyms = options?.acronyms ?? true;
+  // The engine's analysis (with compound parts) also mends portals' line-break remnants: those
+  // glued to a capital here, those ending a token in analyseToken.
+  const text = compoundParts ? mendGluedRemnants(raw) : raw;
   // ASCII text (the common case) is scanned as is, lower-casing codes on the fly: no copy of the
   // text and no separate pass to check it. Text with other characters is folded and lower-cased
   // first, and scanned again.
@@ -397,7 +408,7 @@ function scanSource(
     }
     tokenLength = 0;
     if (result >= 0) {
-      if (withSurfaces) outSurfaces[count] = tokens[entry];
+      if (withSurfaces) outSurfaces[count] = compoundParts ? stemPoolSurface[entryFullStart[entry]] : tokens[entry];
       out[count++] = result;
       continue;
     }
@@ -434,8 +445,9 @@ function emitComplex(
   if (!caseAligned) return count;
   const capitals = rescueWhole.get(entry);
   if (capitals !== undefined && original.startsWith(capitals, tokenStart)) {
-    if (withSurfaces) outSurfaces[count] = token;
-    outStems[count++] = internStem(token);
+    const whole = compoundParts ? withoutRemnant(token) : token;
+    if (withSurfaces) outSurfaces[count] = whole;
+    outStems[count++] = internStem(whole);
   }
   if (compoundParts) {
     for (const part of rescueParts.get(entry) ?? []) {
