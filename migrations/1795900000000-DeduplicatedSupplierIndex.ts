@@ -19,9 +19,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class DeduplicatedSupplierIndex1795900000000 implements MigrationInterface {
   name = 'DeduplicatedSupplierIndex1795900000000';
 
+  // The new index is built beside the old one, which is dropped only then: the build holds a SHARE
+  // lock (workers' writes wait, reads go on), and the exclusive lock of the drop lasts only until
+  // the migration commits.
   public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE INDEX matches_supplier_dedup_idx ON matches (supplier_id)`);
     await queryRunner.query(`DROP INDEX matches_supplier_idx`);
-    await queryRunner.query(`CREATE INDEX matches_supplier_idx ON matches (supplier_id)`);
+    await queryRunner.query(`ALTER INDEX matches_supplier_dedup_idx RENAME TO matches_supplier_idx`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -4,37 +4,49 @@
  * maintenancern and cleaning" and "Compact sweepersrnLot 3". Tokenised as written, "worksrn" or
  * "sweepersrnlot" is a term no profile holds, and the words themselves are lost to matching.
  *
- * A remnant is told from a real word by what comes before it: a run of `rn` that follows a consonant
- * or a digit, or starts the word (no English word ends in a consonant and "rn"), or that follows an
- * `e` or `a` that cannot end a word before "rn" (maintenance·rn, service·rn, area·rn, data·rn).
- * modern, pattern, govern, northern, concern, learn and yearn are kept, as is every word ending in
- * -orn, -urn or -irn (born, return, Springburn, cairn). Two places apply it:
- * - withoutRemnant, on a lower-cased token: a remnant that ends the token ("worksrn") is dropped.
- *   It depends on the token alone, so the analyser decides it once per distinct token.
+ * A remnant is a run of lower-case `rn` (so "RN", a registered nurse, is a word) that ends a word
+ * and is told from the end of a real word by the letters before it, in the last part of a compound
+ * ("tithe-barn" is judged on "barn"):
+ * - nothing, a consonant or a digit: no English word ends in a consonant and "rn" (w and y count as
+ *   vowels, as in Welsh: cyrn, ffwrn, Wern);
+ * - an `e` after c, s, r, g, n, l, m, p, i, o or a (maintenance, service, refuse, centre, vehicle,
+ *   scheme, type), except concern, discern, decern and secern; modern, pattern, govern, northern,
+ *   Bern and Gwern are kept;
+ * - an `a` ending area, data, criteria, agenda or extra; barn, yarn, learn, cadarn, tafarn and
+ *   Penygarn are kept, as is every word ending in -orn, -urn or -irn (born, return, Springburn).
+ * Words the rules miss ("sitern") keep their remnant, which costs a term; a real word cut would
+ * cost more.
+ *
+ * Two places apply it:
+ * - withoutRemnant, on a lower-cased token: the analyser decides it once per distinct token, and
+ *   at each occurrence reads whether the `rn` is lower case in the text.
  * - mendGluedRemnants, on the text: a remnant before a capital or a digit ("sweepersrnLot") becomes
  *   spaces, which only the letters' case tells apart from a word going on ("Guernsey", "Byrne").
  */
 
-const VOWELS = 'aeiou';
-// Before "e" + "rn": modern, eastern, pattern, govern, northern, fern (… d, t, v, h, f).
-const REAL_E_RN = 'dtvhf';
+const VOWELS = 'aeiouwy';
+// Before "e" + "rn" in garbage, not in words (maintenance·rn, refuse·rn, centre·rn, vehicle·rn).
+const REMNANT_BEFORE_E = 'csrgnlmpioa';
+const REAL_CE_RN = ['conce', 'disce', 'dece', 'sece'];
+const REMNANT_AFTER_A = ['rea', 'ata', 'ia', 'nda', 'ra'];
 const R = 114;
 const N = 110;
+// A word longer than this before a glued remnant is not looked at whole.
+const MAX_WORD = 40;
 
-/** Whether "rn" after `word` (lower-case letters and digits, possibly none) is a remnant. */
+/** Whether "rn" after `word` (lower-case ASCII letters, digits and ' - /, possibly none) is a remnant. */
 export function isRemnantAfter(word: string): boolean {
-  const n = word.length;
+  let from = word.length;
+  while (from > 0 && !isSeparator(word.charCodeAt(from - 1))) from--;
+  const n = word.length - from;
   if (n === 0) return true;
-  const last = word[n - 1];
-  if (last.charCodeAt(0) >= 128) return false; // Bjørn: left alone
+  const last = word[word.length - 1];
   if (!VOWELS.includes(last)) return true;
   if (last === 'e') {
-    if (n < 2 || word === 'ke') return false; // ern, kern
-    if (REAL_E_RN.includes(word[n - 2])) return false;
-    return !word.endsWith('conce') && !word.endsWith('disce'); // concern, discern
+    if (n < 2 || !REMNANT_BEFORE_E.includes(word[word.length - 2])) return false;
+    return !REAL_CE_RN.some((real) => word.endsWith(real) && word.length - real.length >= from);
   }
-  // area, data, agenda; not barn, yarn, learn, yearn, unlearn
-  if (last === 'a') return n >= 4 && (!word.endsWith('ea') || word.endsWith('rea'));
+  if (last === 'a') return REMNANT_AFTER_A.some((ending) => word.endsWith(ending) && word.length - ending.length >= from);
   return false;
 }
 
@@ -47,7 +59,7 @@ function remnantStart(word: string, pairs: number): number {
   return pairs > 1 ? word.length + 2 : -1;
 }
 
-/** A lower-cased token without the remnant that ends it: "worksrn" → "works", "rn" → "". */
+/** A lower-cased token without the remnant that may end it: "worksrn" → "works", "rn" → "". */
 export function withoutRemnant(token: string): string {
   let end = token.length;
   while (end >= 2 && token.charCodeAt(end - 2) === R && token.charCodeAt(end - 1) === N) end -= 2;
@@ -58,9 +70,9 @@ export function withoutRemnant(token: string): string {
 }
 
 /**
- * Replaces with spaces (of the same length, so offsets stay valid) each remnant glued to a capital
- * or a digit that follows it. Runs before every analysis: it only looks where "rn" is, and returns
- * the text itself when there is nothing to mend.
+ * Replaces with spaces (of the same length, so offsets stay valid) each lower-case remnant glued to
+ * a capital or a digit that follows it. Runs before every analysis: it only looks where "rn" is,
+ * and returns the text itself when there is nothing to mend.
  */
 export function mendGluedRemnants(text: string): string {
   let mended = '';
@@ -71,8 +83,10 @@ export function mendGluedRemnants(text: string): string {
     const next = text.charCodeAt(end);
     if ((next >= 65 && next <= 90) || (next >= 48 && next <= 57)) {
       let start = at;
-      while (start > 0 && isWordCode(text.charCodeAt(start - 1))) start--;
-      const from = remnantStart(text.slice(start, at).toLowerCase(), (end - at) / 2);
+      while (start > copiedTo && at - start < MAX_WORD && isAsciiWordCode(text.charCodeAt(start - 1))) start--;
+      // A word that goes on in letters beyond ASCII ("Bjørn") is left alone.
+      const before = text.charCodeAt(start - 1);
+      const from = before >= 128 && /\p{L}|\p{N}/u.test(text[start - 1]) ? -1 : remnantStart(text.slice(start, at).toLowerCase(), (end - at) / 2);
       if (from >= 0) {
         mended += text.slice(copiedTo, start + from) + ' '.repeat(end - start - from);
         copiedTo = end;
@@ -83,6 +97,10 @@ export function mendGluedRemnants(text: string): string {
   return copiedTo === 0 ? text : mended + text.slice(copiedTo);
 }
 
-function isWordCode(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code >= 128;
+function isSeparator(code: number): boolean {
+  return code === 39 || code === 45 || code === 47; // ' - /
+}
+
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || isSeparator(code);
 }

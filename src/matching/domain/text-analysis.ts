@@ -153,6 +153,9 @@ let stemPoolSurface: string[] = [];
 let stemPoolSize = 0;
 let rescueWhole = new Map<number, string>();
 let rescueParts = new Map<number, RescuePart[]>();
+// Tokens ending in what may be a portal's line-break remnant ("worksrn", "rn"): how many characters
+// it takes, and the run of stems (in stemPool) of the token as written, for when it is in capitals.
+let remnants = new Map<number, { length: number; start: number; count: number }>();
 
 /** Empties the token cache (for benchmarks that want to measure a cold analyser). Stem ids stay valid. */
 export function clearAnalysisCache(): void {
@@ -166,6 +169,7 @@ export function clearAnalysisCache(): void {
   stemPoolSurface = [];
   rescueWhole = new Map();
   rescueParts = new Map();
+  remnants = new Map();
 }
 
 function growInt32(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
@@ -195,12 +199,30 @@ function analyseToken(token: string): number {
   entryFullStart = growInt32(entryFullStart, entry + 1);
   entryFullCount = growInt32(entryFullCount, entry + 1);
   entryPlain[entry] = stemOrStop(token);
-  // The engine's analysis reads the word without a portal's line-break remnant ("worksrn" → "works").
+  // The engine's analysis reads the word without a portal's line-break remnant ("worksrn" →
+  // "works") when the text has the remnant in lower case, which only the scan can see ("RN" is a
+  // word): such a token keeps both runs, the word's and its own.
   const word = withoutRemnant(token);
-  const own = word === token ? entryPlain[entry] : stemOrStop(word);
   entryFullStart[entry] = stemPoolSize;
+  const parts = pushFullRun(word, word === token ? entryPlain[entry] : stemOrStop(word), entry);
+  if (parts.length > 0) rescueParts.set(entry, parts);
+  entryFullCount[entry] = stemPoolSize - entryFullStart[entry];
+  if (word !== token) {
+    const start = stemPoolSize;
+    pushFullRun(token, entryPlain[entry], -1);
+    remnants.set(entry, { length: token.length - word.length, start, count: stemPoolSize - start });
+  }
+  return entry;
+}
+
+/**
+ * Pushes a word's stems with compound parts (its own stem `own`, then its parts') and returns the
+ * acronyms to rescue among its parts; a whole word that is a rescued acronym is noted for `entry`
+ * (none when −1).
+ */
+function pushFullRun(word: string, own: number, entry: number): RescuePart[] {
   if (own !== STOP) pushStem(own, word);
-  else {
+  else if (entry >= 0) {
     const capitals = RESCUED_ACRONYMS.get(word);
     if (capitals !== undefined) rescueWhole.set(entry, capitals);
   }
@@ -222,9 +244,7 @@ function analyseToken(token: string): number {
     }
     start = i + 1;
   }
-  if (parts.length > 0) rescueParts.set(entry, parts);
-  entryFullCount[entry] = stemPoolSize - entryFullStart[entry];
-  return entry;
+  return parts;
 }
 
 function stemOrStop(word: string): number {
@@ -233,7 +253,7 @@ function stemOrStop(word: string): number {
 
 function outcome(entry: number, compoundParts: boolean): number {
   if (compoundParts) {
-    if (rescueParts.has(entry) || rescueWhole.has(entry)) return COMPLEX;
+    if (rescueParts.has(entry) || rescueWhole.has(entry) || remnants.has(entry)) return COMPLEX;
     const count = entryFullCount[entry];
     if (count === 0) return STOP;
     return count === 1 ? stemPool[entryFullStart[entry]] : COMPLEX;
@@ -418,6 +438,14 @@ function scanSource(
   return count;
 }
 
+/** Whether `text` holds lower-case "rn" pairs only, for `length` characters from `at`. */
+function isLowerRemnant(text: string, at: number, length: number): boolean {
+  for (let i = at; i < at + length; i += 2) {
+    if (text.charCodeAt(i) !== 114 || text.charCodeAt(i + 1) !== 110) return false;
+  }
+  return true;
+}
+
 function emitComplex(
   entry: number,
   compoundParts: boolean,
@@ -435,8 +463,17 @@ function emitComplex(
       outStems[count++] = plain;
     }
   } else {
-    const from = entryFullStart[entry];
-    const to = from + entryFullCount[entry];
+    let from = entryFullStart[entry];
+    let to = from + entryFullCount[entry];
+    const remnant = remnants.get(entry);
+    // A remnant is lower-case "rn" in the text as written: in capitals (or when the case cannot be
+    // read at these offsets) the token is taken as written.
+    if (remnant !== undefined && !(caseAligned && isLowerRemnant(original, tokenStart + token.length - remnant.length, remnant.length))) {
+      from = remnant.start;
+      to = from + remnant.count;
+      // The acronyms to rescue were found in the word without the remnant.
+      caseAligned = false;
+    }
     for (let p = from; p < to; p++) {
       if (withSurfaces) outSurfaces[count] = stemPoolSurface[p];
       outStems[count++] = stemPool[p];
