@@ -1,14 +1,14 @@
 // The one module that reaches `natural`. Only the submodules we use are required: the package's main
 // entry costs ~0.6 s and ~150 MB, pulls in database clients and loads dotenv (which reads `.env`).
 
+import { mendGluedRemnants, withoutRemnant } from 'src/matching/domain/portal-remnants';
+
 interface NaturalPorterStemmer {
   stem(token: string): string;
 }
 interface NaturalStopwords {
   words: readonly string[];
 }
-
-import { mendGluedRemnants, withoutRemnant } from 'src/matching/domain/portal-remnants';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const porterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as NaturalPorterStemmer;
