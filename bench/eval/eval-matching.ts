@@ -4,8 +4,8 @@
  *
  * For each labelled tender: the engine's `topMatches(need, 100)` over every supplier profile, and the
  * baseline's best 100 by cosine; the rank of the first relevant supplier gives MRR (1/rank, 0 when
- * none is in the top 100), hit@1 and hit@10. Output is deterministic: no timings, no randomness,
- * ties broken by supplierId.
+ * none is in the top 100), hit@1 and hit@10. Then the same figures on a proxy for award records
+ * (buyerProxy). Output is deterministic: no timings, no randomness, ties broken by supplierId.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -257,6 +257,68 @@ function main(): void {
     const title = r.q.title.length > 70 ? `${r.q.title.slice(0, 67)}...` : r.q.title;
     console.log(`    ${rankText(r.ours).padStart(4)} (${rankText(r.base).padStart(4)})  ${title}  [${r.q.ocid}]`);
   }
+
+  const proxy = buyerProxy(tenders);
+  console.log('');
+  console.log('Proxy for award records: which buyer published a tender, from its other tenders (README.md)');
+  console.log(`  ${proxy.buyers} buyers as profiles, ${proxy.queries} tenders of the ${proxy.askedBuyers} buyers with two or more`);
+  console.log('');
+  console.log(header);
+  console.log(line('ours (MatchingIndex)', metrics(proxy.ours)));
+  console.log(line('TF-IDF cosine baseline', metrics(proxy.base)));
+}
+
+/**
+ * Leave-one-out buyer identification, the nearest this folder's data comes to the held-out task of
+ * issue 4 (a tender → the supplier that won it, from that supplier's other awards): each buyer is a
+ * profile made of its other tenders (as case studies, with their CPV codes and nations), and each
+ * tender of a buyer with two or more asks which buyer published it. The buyer's name is taken out
+ * of every text, so that it is not the answer.
+ */
+interface ProxyRanks {
+  buyers: number;
+  askedBuyers: number;
+  queries: number;
+  ours: (number | null)[];
+  base: (number | null)[];
+}
+
+function buyerProxy(tenders: readonly EvalTender[]): ProxyRanks {
+  const byBuyer = new Map<string, EvalTender[]>();
+  for (const t of tenders) byBuyer.set(t.buyer, [...(byBuyer.get(t.buyer) ?? []), t]);
+  const buyers = [...byBuyer.keys()].sort();
+  const withoutName = (text: string, buyer: string) => text.split(buyer).join(' ');
+  const profileOf = (buyer: string, left: readonly EvalTender[]): SupplierProfileInput => ({
+    supplierId: buyer,
+    summary: '',
+    capabilities: [],
+    caseStudies: left.map((t) => ({ title: withoutName(t.title, buyer), description: withoutName(t.description, buyer) })),
+    cpvCodes: [...new Set(left.flatMap((t) => t.cpvCodes))],
+    certifications: [],
+    regions: [...new Set(left.map((t) => t.nation))],
+    maxContractValue: null,
+  });
+  const ours: (number | null)[] = [];
+  const base: (number | null)[] = [];
+  let askedBuyers = 0;
+  for (const buyer of buyers) {
+    const own = byBuyer.get(buyer) as EvalTender[];
+    if (own.length < 2) continue;
+    askedBuyers++;
+    for (const asked of own) {
+      const profiles = buyers
+        .map((b) => profileOf(b, (byBuyer.get(b) as EvalTender[]).filter((t) => t !== asked)))
+        .filter((p) => p.caseStudies.length > 0);
+      const index = new MatchingIndex();
+      for (const p of profiles) index.upsert(p);
+      index.refresh();
+      const need = { ...toNeed(asked), title: withoutName(asked.title, buyer), description: withoutName(asked.description, buyer) };
+      const answer = new Set([buyer]);
+      ours.push(firstRelevantRank(index.topMatches(need, TOP_K).map((m) => m.supplierId), answer));
+      base.push(firstRelevantRank(new TfIdfCosine(profiles).top(need, TOP_K), answer));
+    }
+  }
+  return { buyers: buyers.length, askedBuyers, queries: ours.length, ours, base };
 }
 
 main();
