@@ -33,6 +33,7 @@ const R = 114;
 const N = 110;
 // A word longer than this before a glued remnant is not looked at whole.
 const MAX_WORD = 40;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /** Whether "rn" after `word` (lower-case ASCII letters, digits and ' - /, possibly none) is a remnant. */
 export function isRemnantAfter(word: string): boolean {
@@ -69,6 +70,18 @@ export function withoutRemnant(token: string): string {
   return from < 0 ? token : token.slice(0, from);
 }
 
+/** Where the run of lower-case "rn" pairs that starts at `at` in `text` ends (`at` when none does). */
+function remnantRunEnd(text: string, at: number): number {
+  let end = at;
+  while (text.charCodeAt(end) === R && text.charCodeAt(end + 1) === N) end += 2;
+  return end;
+}
+
+/** Whether `text` holds lower-case "rn" pairs only for `length` characters from `at`. */
+export function isLowerRemnant(text: string, at: number, length: number): boolean {
+  return remnantRunEnd(text, at) >= at + length;
+}
+
 /**
  * Replaces with spaces (of the same length, so offsets stay valid) each lower-case remnant glued to
  * a capital or a digit that follows it. Runs before every analysis: it only looks where "rn" is,
@@ -78,15 +91,14 @@ export function mendGluedRemnants(text: string): string {
   let mended = '';
   let copiedTo = 0;
   for (let at = text.indexOf('rn'); at >= 0; at = text.indexOf('rn', at)) {
-    let end = at + 2;
-    while (text.charCodeAt(end) === R && text.charCodeAt(end + 1) === N) end += 2;
+    const end = remnantRunEnd(text, at);
     const next = text.charCodeAt(end);
     if ((next >= 65 && next <= 90) || (next >= 48 && next <= 57)) {
       let start = at;
       while (start > copiedTo && at - start < MAX_WORD && isAsciiWordCode(text.charCodeAt(start - 1))) start--;
       // A word that goes on in letters beyond ASCII ("Bjørn") is left alone.
       const before = text.charCodeAt(start - 1);
-      const from = before >= 128 && /\p{L}|\p{N}/u.test(text[start - 1]) ? -1 : remnantStart(text.slice(start, at).toLowerCase(), (end - at) / 2);
+      const from = before >= 128 && LETTER_OR_DIGIT.test(text[start - 1]) ? -1 : remnantStart(text.slice(start, at).toLowerCase(), (end - at) / 2);
       if (from >= 0) {
         mended += text.slice(copiedTo, start + from) + ' '.repeat(end - start - from);
         copiedTo = end;

@@ -1,7 +1,7 @@
 // The one module that reaches `natural`. Only the submodules we use are required: the package's main
 // entry costs ~0.6 s and ~150 MB, pulls in database clients and loads dotenv (which reads `.env`).
 
-import { mendGluedRemnants, withoutRemnant } from 'src/matching/domain/portal-remnants';
+import { isLowerRemnant, mendGluedRemnants, withoutRemnant } from 'src/matching/domain/portal-remnants';
 
 interface NaturalPorterStemmer {
   stem(token: string): string;
@@ -438,14 +438,6 @@ function scanSource(
   return count;
 }
 
-/** Whether `text` holds lower-case "rn" pairs only, for `length` characters from `at`. */
-function isLowerRemnant(text: string, at: number, length: number): boolean {
-  for (let i = at; i < at + length; i += 2) {
-    if (text.charCodeAt(i) !== 114 || text.charCodeAt(i + 1) !== 110) return false;
-  }
-  return true;
-}
-
 function emitComplex(
   entry: number,
   compoundParts: boolean,
@@ -456,6 +448,8 @@ function emitComplex(
   withSurfaces: boolean,
 ): number {
   const token = tokens[entry];
+  // The whole word, for an acronym rescued whole: without its remnant when the remnant was dropped.
+  let whole = token;
   if (!compoundParts) {
     const plain = entryPlain[entry];
     if (plain >= 0) {
@@ -468,11 +462,15 @@ function emitComplex(
     const remnant = remnants.get(entry);
     // A remnant is lower-case "rn" in the text as written: in capitals (or when the case cannot be
     // read at these offsets) the token is taken as written.
-    if (remnant !== undefined && !(caseAligned && isLowerRemnant(original, tokenStart + token.length - remnant.length, remnant.length))) {
-      from = remnant.start;
-      to = from + remnant.count;
-      // The acronyms to rescue were found in the word without the remnant.
-      caseAligned = false;
+    if (remnant !== undefined) {
+      if (caseAligned && isLowerRemnant(original, tokenStart + token.length - remnant.length, remnant.length)) {
+        whole = token.slice(0, token.length - remnant.length);
+      } else {
+        from = remnant.start;
+        to = from + remnant.count;
+        // The acronyms to rescue were found in the word without the remnant.
+        caseAligned = false;
+      }
     }
     for (let p = from; p < to; p++) {
       if (withSurfaces) outSurfaces[count] = stemPoolSurface[p];
@@ -482,7 +480,6 @@ function emitComplex(
   if (!caseAligned) return count;
   const capitals = rescueWhole.get(entry);
   if (capitals !== undefined && original.startsWith(capitals, tokenStart)) {
-    const whole = compoundParts ? withoutRemnant(token) : token;
     if (withSurfaces) outSurfaces[count] = whole;
     outStems[count++] = internStem(whole);
   }
